@@ -1,0 +1,1 @@
+namespace Llm.Finetune; internal static class Placeholder { }

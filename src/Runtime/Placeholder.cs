@@ -1,0 +1,1 @@
+namespace Llm.Runtime; internal static class Placeholder { }

@@ -1,0 +1,1 @@
+namespace Llm.Api.Tests; public class Smoke { [Fact] public void Builds() => Assert.True(true); }
