@@ -1,0 +1,26 @@
+using System.Text.Json;
+
+namespace Llm.Api.Contracts;
+
+/// <summary>A non-streamed chat completion.</summary>
+public sealed record ChatCompletionResponse(
+    string Id,
+    long Created,
+    string Model,
+    IReadOnlyList<ChatChoice> Choices,
+    Usage Usage)
+{
+    public string Object => "chat.completion";
+    public string? SystemFingerprint => null;
+}
+
+/// <summary>One choice of a chat completion.</summary>
+public sealed record ChatChoice(int Index, AssistantMessage Message, JsonElement? Logprobs, string FinishReason);
+
+/// <summary>The assistant's reply.</summary>
+public sealed record AssistantMessage(string? Content)
+{
+    public string Role => "assistant";
+    public string? Refusal => null;
+    public IReadOnlyList<string> Annotations => [];
+}

@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+
+namespace Llm.Api.Contracts;
+
+/// <summary>
+/// Source-generated JSON for the wire contracts: snake_case, nulls written (OpenAI marks many fields
+/// required-but-nullable), numbers strict.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow,
+    AllowTrailingCommas = false)]
+[JsonSerializable(typeof(ChatCompletionRequest))]
+[JsonSerializable(typeof(CompletionRequest))]
+[JsonSerializable(typeof(ChatCompletionResponse))]
+[JsonSerializable(typeof(ChatCompletionChunk))]
+[JsonSerializable(typeof(CompletionResponse))]
+[JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(ModelObject))]
+[JsonSerializable(typeof(OpenAiError))]
+[JsonSerializable(typeof(HealthStatus))]
+internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

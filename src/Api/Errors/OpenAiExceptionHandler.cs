@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Llm.Api.Errors;
+
+/// <summary>Answers every unhandled exception in the OpenAI error shape; only real server faults are 500s.</summary>
+internal sealed partial class OpenAiExceptionHandler(ILogger<OpenAiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested) return true;
+        var error = OpenAiErrors.Map(exception);
+        if (error.StatusCode >= 500) LogServerError(logger, httpContext.Request.Path, exception);
+        if (httpContext.Response.HasStarted) return true;
+        await OpenAiErrors.WriteAsync(httpContext, error);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request to {Path} failed")]
+    private static partial void LogServerError(ILogger logger, PathString path, Exception exception);
+}

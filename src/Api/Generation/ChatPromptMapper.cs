@@ -1,0 +1,102 @@
+using System.Text;
+using Llm.Api.Contracts;
+using Llm.Api.Errors;
+using Llm.Runtime.Chat;
+
+namespace Llm.Api.Generation;
+
+/// <summary>Validates chat messages and the chat-only fields, and turns messages into prompt turns.</summary>
+internal static class ChatPromptMapper
+{
+    /// <summary>Rejects chat fields this server does not implement, naming each.</summary>
+    public static void RejectUnsupported(ChatCompletionRequest request)
+    {
+        if (request.Logprobs == true) throw OpenAiException.Unsupported("logprobs", "Log probabilities");
+        if (request.TopLogprobs is { } top)
+        {
+            if (top is < 0 or > 20) throw OpenAiException.OutOfRange("top_logprobs", "must be between 0 and 20");
+            if (request.Logprobs != true) throw OpenAiException.InvalidRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
+        }
+        if (IsPresent(request.Tools) && request.Tools!.Value.ValueKind == System.Text.Json.JsonValueKind.Array && request.Tools.Value.GetArrayLength() > 0)
+            throw OpenAiException.Unsupported("tools", "Tool calling");
+        if (IsPresent(request.ToolChoice) && !(request.ToolChoice!.Value.ValueKind == System.Text.Json.JsonValueKind.String && request.ToolChoice.Value.GetString() is "none" or "auto"))
+            throw OpenAiException.Unsupported("tool_choice", "Forcing a tool call");
+        if (IsPresent(request.ResponseFormat) && !IsTextFormat(request.ResponseFormat!.Value))
+            throw OpenAiException.Unsupported("response_format", "Structured output (json_object, json_schema)");
+        if (IsPresent(request.Functions)) throw OpenAiException.Unsupported("functions", "Legacy function calling");
+        if (IsPresent(request.FunctionCall)) throw OpenAiException.Unsupported("function_call", "Legacy function calling");
+        if (IsPresent(request.Audio)) throw OpenAiException.Unsupported("audio", "Audio output");
+        if (IsPresent(request.Prediction)) throw OpenAiException.Unsupported("prediction", "Predicted outputs");
+        if (IsPresent(request.WebSearchOptions)) throw OpenAiException.Unsupported("web_search_options", "Web search");
+        if (IsPresent(request.Modalities) && request.Modalities!.Value.ToString().Contains("audio", StringComparison.Ordinal))
+            throw OpenAiException.Unsupported("modalities", "Audio output");
+    }
+
+    /// <summary>Validates the messages and returns them as prompt turns.</summary>
+    public static IReadOnlyList<ChatPromptMessage> ToPrompt(IReadOnlyList<ChatMessageDto>? messages)
+    {
+        if (messages is null) throw OpenAiException.InvalidRequest("Missing required parameter: 'messages'.", "messages");
+        if (messages.Count == 0) throw OpenAiException.InvalidRequest("'messages' must contain at least one message.", "messages");
+        var turns = new ChatPromptMessage[messages.Count];
+        for (var i = 0; i < messages.Count; i++) turns[i] = ToTurn(messages[i], $"messages[{i}]");
+        return turns;
+    }
+
+    private static ChatPromptMessage ToTurn(ChatMessageDto? message, string param)
+    {
+        if (message is null) throw OpenAiException.InvalidRequest($"'{param}' must be an object.", param);
+        var role = message.Role ?? throw OpenAiException.InvalidRequest($"Missing required parameter: '{param}.role'.", $"{param}.role");
+        switch (role)
+        {
+            case "system" or "developer" or "user":
+                return new(role, Text(message.Content, param, required: true));
+            case "assistant":
+                var content = Text(message.Content, param, required: message.ToolCalls is not { Count: > 0 });
+                return new(role, content.Length > 0 || message.ToolCalls is not { Count: > 0 } ? content : ToolCallsAsText(message.ToolCalls));
+            case "tool":
+                if (string.IsNullOrEmpty(message.ToolCallId)) throw OpenAiException.InvalidRequest($"Missing required parameter: '{param}.tool_call_id'.", $"{param}.tool_call_id");
+                return new(role, Text(message.Content, param, required: true));
+            default:
+                throw OpenAiException.InvalidRequest($"Invalid value for '{param}.role': '{role}'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.", $"{param}.role");
+        }
+    }
+
+    private static string Text(MessageContent? content, string param, bool required)
+    {
+        if (content is null)
+        {
+            return required ? throw OpenAiException.InvalidRequest($"Missing required parameter: '{param}.content'.", $"{param}.content") : string.Empty;
+        }
+        if (content.WasString) return content.Parts[0].Text ?? string.Empty;
+        var text = new StringBuilder();
+        for (var i = 0; i < content.Parts.Count; i++)
+        {
+            var part = content.Parts[i];
+            if (part.Type is not ("text" or "refusal"))
+                throw OpenAiException.InvalidRequest($"Content parts of type '{part.Type}' are not supported: this model reads text only.", $"{param}.content[{i}].type");
+            if (part.Text is null) throw OpenAiException.InvalidRequest($"Missing required parameter: '{param}.content[{i}].text'.", $"{param}.content[{i}].text");
+            if (text.Length > 0) text.Append('\n');
+            text.Append(part.Text);
+        }
+        return text.ToString();
+    }
+
+    // Built-in templates have no tool-call syntax; the calls stay visible to the model as text.
+    private static string ToolCallsAsText(IReadOnlyList<ToolCallDto> calls)
+    {
+        var text = new StringBuilder();
+        foreach (var call in calls)
+        {
+            if (text.Length > 0) text.Append('\n');
+            text.Append("{\"name\": \"").Append(call.Function?.Name).Append("\", \"arguments\": ").Append(call.Function?.Arguments ?? "{}").Append('}');
+        }
+        return text.ToString();
+    }
+
+    private static bool IsPresent(System.Text.Json.JsonElement? element)
+        => element is { ValueKind: not System.Text.Json.JsonValueKind.Null and not System.Text.Json.JsonValueKind.Undefined };
+
+    private static bool IsTextFormat(System.Text.Json.JsonElement format)
+        => format.ValueKind == System.Text.Json.JsonValueKind.Object
+           && format.TryGetProperty("type", out var type) && type.ValueKind == System.Text.Json.JsonValueKind.String && type.GetString() == "text";
+}

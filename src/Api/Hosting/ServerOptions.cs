@@ -1,0 +1,46 @@
+namespace Llm.Api.Hosting;
+
+/// <summary>
+/// The server's settings, bound from the <c>Llm</c> section of appsettings.json, then environment variables
+/// (<c>Llm__Port=9000</c>), then command-line flags (<c>--port 9000</c>), each overriding the one before.
+/// </summary>
+public sealed class ServerOptions
+{
+    public const string Section = "Llm";
+
+    public string Host { get; set; } = "127.0.0.1";
+    public int Port { get; set; } = 8080;
+    public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+    public string? CacheDirectory { get; set; }
+    public int ContextSize { get; set; } = 4096;
+    public int GpuLayers { get; set; }
+    public int Threads { get; set; }
+    public int BatchSize { get; set; } = 512;
+    public int Parallel { get; set; } = 4;
+    public string? ChatTemplate { get; set; }
+    public List<ModelOption> Models { get; set; } = [];
+
+    /// <summary>Returns the first problem with the settings, or null when they are usable.</summary>
+    public string? Validate()
+    {
+        if (Port is < 0 or > 65535) return $"--port must be between 0 and 65535 (got {Port}).";
+        if (MaxRequestBodyBytes < 1024) return $"Llm:MaxRequestBodyBytes must be at least 1024 (got {MaxRequestBodyBytes}).";
+        if (ContextSize is < 0 or > 1 << 20) return $"--ctx-size must be between 0 (the model's own) and 1048576 (got {ContextSize}).";
+        if (Threads is < 0 or > 1024) return $"--threads must be between 0 (physical cores) and 1024 (got {Threads}).";
+        if (BatchSize is < 1 or > 1 << 16) return $"--batch-size must be between 1 and 65536 (got {BatchSize}).";
+        if (Parallel is < 1 or > 256) return $"--parallel must be between 1 and 256 (got {Parallel}).";
+        foreach (var model in Models)
+        {
+            if (string.IsNullOrWhiteSpace(model.Path)) return $"Model '{model.Name}' has no path.";
+        }
+        return null;
+    }
+}
+
+/// <summary>One configured model.</summary>
+public sealed class ModelOption
+{
+    public string? Name { get; set; }
+    public string Path { get; set; } = string.Empty;
+    public string? ChatTemplate { get; set; }
+}

@@ -1,0 +1,123 @@
+using LLama;
+using LLama.Common;
+using LLama.Native;
+using Llm.Runtime.Chat;
+using Llm.Runtime.Hosting;
+using Llm.Runtime.Inference;
+using Microsoft.Extensions.Logging;
+
+namespace Llm.Runtime.Models;
+
+/// <summary>
+/// One loaded model: its weights, its chat template and the engine that owns its context.
+/// </summary>
+/// <remarks>Thread-safe. Disposing stops the engine, ending its sequences, and frees the weights.</remarks>
+public sealed class ModelHost : IDisposable
+{
+    private readonly LLamaWeights _weights;
+    private readonly InferenceEngine _engine;
+
+    private ModelHost(LLamaWeights weights, InferenceEngine engine, ChatTemplate template, ModelInfo info)
+    {
+        _weights = weights;
+        _engine = engine;
+        Template = template;
+        Info = info;
+    }
+
+    /// <summary>Gets the model's description.</summary>
+    public ModelInfo Info { get; }
+
+    /// <summary>Gets the template that renders chat prompts.</summary>
+    public ChatTemplate Template { get; }
+
+    /// <summary>Gets the context size in tokens.</summary>
+    public int ContextSize => _engine.ContextSize;
+
+    /// <summary>Gets the vocabulary size.</summary>
+    public int VocabularySize => _weights.Vocab.Count;
+
+    /// <summary>Loads a GGUF file and starts its engine.</summary>
+    /// <exception cref="ModelLoadException">The file is missing, unreadable or not a model llama.cpp can load.</exception>
+    public static ModelHost Load(ModelSettings settings, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ModelFileCheck.EnsureReadable(settings.Path);
+        NativeBackend.EnsureConfigured(loggerFactory);
+        var threads = settings.Threads > 0 ? settings.Threads : PhysicalCores.Count;
+        var parameters = new ModelParams(settings.Path)
+        {
+            GpuLayerCount = settings.GpuLayers < 0 ? -1 : settings.GpuLayers,
+            ContextSize = settings.ContextSize > 0 ? (uint)settings.ContextSize : null,
+            BatchSize = (uint)settings.BatchSize,
+            UBatchSize = (uint)settings.BatchSize,
+            SeqMax = (uint)settings.Parallel,
+            Threads = threads,
+            BatchThreads = threads,
+        };
+
+        LLamaWeights weights;
+        try
+        {
+            weights = LLamaWeights.LoadFromFile(parameters);
+        }
+        catch (Exception ex) when (ex is LLama.Exceptions.RuntimeError or InvalidOperationException)
+        {
+            throw new ModelLoadException($"llama.cpp could not load '{settings.Path}': {ex.Message}", ex);
+        }
+
+        try
+        {
+            var metadata = weights.Metadata;
+            var modelTemplate = metadata.GetValueOrDefault("tokenizer.chat_template");
+            var template = ChatTemplate.Create(weights.NativeHandle, modelTemplate, settings.ChatTemplate);
+            var engine = new InferenceEngine(weights, parameters, new EngineOptions
+            {
+                BatchSize = settings.BatchSize,
+                Parallel = settings.Parallel,
+                Threads = threads,
+            }, loggerFactory.CreateLogger<InferenceEngine>());
+            var info = Describe(settings, weights, engine.ContextSize, modelTemplate, template.Source);
+            return new ModelHost(weights, engine, template, info);
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Tokenizes text.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="addSpecial">Whether to add BOS where the model wants it.</param>
+    /// <param name="parseSpecial">Whether control-token text such as <c>&lt;|im_start|&gt;</c> becomes control tokens.</param>
+    public int[] Tokenize(string text, bool addSpecial, bool parseSpecial)
+    {
+        var tokens = _weights.Tokenize(text, addSpecial && _weights.Vocab.ShouldAddBOS, parseSpecial, System.Text.Encoding.UTF8);
+        var ids = new int[tokens.Length];
+        for (var i = 0; i < tokens.Length; i++) ids[i] = (int)tokens[i];
+        return ids;
+    }
+
+    /// <summary>Validates and queues a generation request.</summary>
+    /// <inheritdoc cref="InferenceEngine.Submit"/>
+    public GenerationStream Submit(GenerationRequest request, CancellationToken cancellationToken = default)
+        => _engine.Submit(request, cancellationToken);
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _engine.Dispose();
+        _weights.Dispose();
+    }
+
+    private static ModelInfo Describe(ModelSettings settings, LLamaWeights weights, int contextSize, string? modelTemplate, string templateSource)
+    {
+        var handle = weights.NativeHandle;
+        var architecture = weights.Metadata.GetValueOrDefault("general.architecture") ?? "unknown";
+        var quantization = handle.FileType.ToString().Replace("MOSTLY_", "", StringComparison.Ordinal).Replace("ALL_", "", StringComparison.Ordinal);
+        var created = new DateTimeOffset(File.GetLastWriteTimeUtc(settings.Path)).ToUnixTimeSeconds();
+        return new ModelInfo(settings.Name, architecture, handle.ParameterCount, handle.SizeInBytes, quantization,
+            weights.ContextSize, contextSize, modelTemplate, templateSource, created);
+    }
+}

@@ -1,0 +1,29 @@
+namespace Llm.Runtime.Models;
+
+/// <summary>How to load one model and size its engine.</summary>
+public sealed record ModelSettings
+{
+    /// <summary>Gets the name clients use in the <c>model</c> field.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Gets the path of the GGUF file.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Gets the context size in tokens (KV cells shared by all sequences); 0 uses the model's training context.</summary>
+    public int ContextSize { get; init; } = 4096;
+
+    /// <summary>Gets the number of layers offloaded to the GPU; negative means all.</summary>
+    public int GpuLayers { get; init; }
+
+    /// <summary>Gets the CPU threads; 0 means the machine's physical cores.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Gets the most tokens decoded per step.</summary>
+    public int BatchSize { get; init; } = 512;
+
+    /// <summary>Gets the most sequences generated together.</summary>
+    public int Parallel { get; init; } = 4;
+
+    /// <summary>Gets a chat template override: a llama.cpp built-in name or template text.</summary>
+    public string? ChatTemplate { get; init; }
+}

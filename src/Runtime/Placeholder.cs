@@ -1,1 +1,0 @@
-namespace Llm.Runtime; internal static class Placeholder { }
