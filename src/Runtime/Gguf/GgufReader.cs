@@ -45,7 +45,30 @@ public static class GgufReader
                 ? u
                 : throw new InvalidDataException($"Invalid {GgufFormat.AlignmentKey} {a} ({a.Type}).");
         }
-        return new GgufFile(version, metadata, keys, tensors, alignment, GgufFormat.Align(r.Position, alignment));
+        var dataOffset = GgufFormat.Align(r.Position, alignment);
+        CheckTensors(stream.CanSeek ? stream.Length : null, alignment, dataOffset, tensors);
+        return new GgufFile(version, metadata, keys, tensors, alignment, dataOffset);
+    }
+
+    /// <summary>Catches corrupt or truncated downloads here rather than as a native load failure later.</summary>
+    private static void CheckTensors(long? length, uint alignment, long dataOffset, List<GgufTensorInfo> tensors)
+    {
+        foreach (var t in tensors)
+        {
+            if (t.Offset % alignment != 0)
+                throw new InvalidDataException($"Tensor '{t.Name}' has offset {t.Offset}, not a multiple of {alignment}.");
+            long? size;
+            try
+            {
+                size = t.ByteSize;
+            }
+            catch (Exception e) when (e is InvalidDataException or OverflowException)
+            {
+                throw new InvalidDataException($"Tensor '{t.Name}' has an invalid shape for {t.Type}.", e);
+            }
+            if (size is { } s && length is { } && dataOffset + t.Offset + s > length)
+                throw new InvalidDataException($"Tensor '{t.Name}' ends past the end of the file ({length} bytes); the file is truncated.");
+        }
     }
 
     private static GgufTensorInfo ReadTensorInfo(GgufStreamReader r)
@@ -56,11 +79,14 @@ public static class GgufReader
             throw new InvalidDataException($"Tensor '{name}' has {dimensionCount} dimensions.");
         var shape = new long[dimensionCount];
         for (var d = 0; d < shape.Length; d++)
-            shape[d] = checked((long)r.U64());
+            shape[d] = Signed(r.U64(), name);
         var type = (GgufTensorType)r.U32();
-        var offset = checked((long)r.U64());
+        var offset = Signed(r.U64(), name);
         return new GgufTensorInfo(name, shape, type, offset);
     }
+
+    private static long Signed(ulong value, string tensor) =>
+        value <= long.MaxValue ? (long)value : throw new InvalidDataException($"Tensor '{tensor}' has an out-of-range size or offset.");
 
     private static GgufValue ReadValue(GgufStreamReader r, GgufValueType type) => type switch
     {
