@@ -1,2 +1,3 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using Llm.Api.Hosting;
+
+return await LlmServer.RunAsync(args);

@@ -11,6 +11,7 @@ public sealed record ChatCompletionChunk(
     IReadOnlyList<ChatChunkChoice> Choices,
     Usage? Usage)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "chat.completion.chunk";
     public string? SystemFingerprint => null;
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 
 namespace Llm.Api.Contracts;
@@ -10,6 +11,7 @@ public sealed record ChatCompletionResponse(
     IReadOnlyList<ChatChoice> Choices,
     Usage Usage)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "chat.completion";
     public string? SystemFingerprint => null;
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 
 namespace Llm.Api.Contracts;
@@ -10,6 +11,7 @@ public sealed record CompletionResponse(
     IReadOnlyList<CompletionChoice> Choices,
     Usage? Usage)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "text_completion";
     public string? SystemFingerprint => null;
 }

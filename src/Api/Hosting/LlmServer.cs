@@ -1,0 +1,75 @@
+using Llm.Api.Contracts;
+using Llm.Api.Endpoints;
+using Llm.Api.Errors;
+using Llm.Runtime.Models;
+
+namespace Llm.Api.Hosting;
+
+/// <summary>Builds and runs the server: configuration, Kestrel, model registry, endpoints.</summary>
+public static class LlmServer
+{
+    /// <summary>Runs the server until it is stopped; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            var built = Build(args);
+            if (built is null)
+            {
+                Console.WriteLine(CommandLine.Usage);
+                return 0;
+            }
+            app = built;
+        }
+        catch (Exception ex) when (ex is ArgumentException or ModelLoadException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"llm: {ex.Message}");
+            return ex is ArgumentException ? 2 : 1;
+        }
+
+        await using (app)
+        {
+            await app.RunAsync();
+        }
+        return Environment.ExitCode;
+    }
+
+    /// <summary>Builds the application without starting it; null when the arguments ask for help.</summary>
+    /// <exception cref="ArgumentException">Bad command-line arguments or settings.</exception>
+    /// <exception cref="ModelLoadException">A model file is missing or unreadable.</exception>
+    public static WebApplication? Build(string[] args)
+    {
+        var flags = CommandLine.Parse(args);
+        if (flags is null) return null;
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(flags);
+        var options = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        if (options.Validate() is { } problem) throw new ArgumentException(problem);
+        var models = ModelCatalog.Resolve(options);
+
+        builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(sp => new ModelRegistry(models, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService<ModelLoaderService>();
+        builder.Services.AddExceptionHandler<OpenAiExceptionHandler>();
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, OpenAiJsonContext.Default);
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(UnmatchedRoutes.WriteAsync);
+        app.MapHealth();
+        var v1 = app.MapGroup("/v1");
+        v1.MapChatCompletions();
+        v1.MapCompletions();
+        v1.MapModels();
+        return app;
+    }
+}

@@ -1,0 +1,40 @@
+using Llm.Runtime.Models;
+using Llm.Runtime.Models.Demo;
+
+namespace Llm.Api.Hosting;
+
+/// <summary>Turns the configured models into load settings; with none configured, builds and serves the demo model.</summary>
+public static class ModelCatalog
+{
+    /// <summary>Resolves and checks every model file, so a bad path stops start-up before the server listens.</summary>
+    /// <exception cref="ModelLoadException">A model file is missing, unreadable or not GGUF.</exception>
+    public static IReadOnlyList<ModelSettings> Resolve(ServerOptions options)
+    {
+        var models = options.Models.Count > 0
+            ? options.Models.Select(m => Settings(options, m.Name ?? ModelNames.FromPath(m.Path), m.Path, m.ChatTemplate)).ToList()
+            : [Settings(options, DemoModel.Name, DemoModel.EnsureBuilt(CacheDirectory(options)), null)];
+        foreach (var model in models) ModelFileCheck.EnsureReadable(model.Path);
+        return models;
+    }
+
+    /// <summary>The cache folder: the configured one, else $XDG_CACHE_HOME/llm, else ~/.cache/llm.</summary>
+    public static string CacheDirectory(ServerOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.CacheDirectory)) return options.CacheDirectory;
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var root = !string.IsNullOrWhiteSpace(xdg) ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(root, "llm");
+    }
+
+    private static ModelSettings Settings(ServerOptions options, string name, string path, string? chatTemplate) => new()
+    {
+        Name = name,
+        Path = path,
+        ContextSize = options.ContextSize,
+        GpuLayers = options.GpuLayers,
+        Threads = options.Threads,
+        BatchSize = options.BatchSize,
+        Parallel = options.Parallel,
+        ChatTemplate = chatTemplate ?? options.ChatTemplate,
+    };
+}
