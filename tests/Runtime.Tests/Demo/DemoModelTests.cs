@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using Llm.Runtime.Gguf;
 using Llm.Runtime.Models.Demo;
+using Xunit.Abstractions;
 
 namespace Llm.Runtime.Tests.Demo;
 
 /// <summary>The demo model's definition and file, without llama.cpp.</summary>
-public sealed class DemoModelTests
+public sealed class DemoModelTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData('a', 'b')]
@@ -100,6 +101,7 @@ public sealed class DemoModelTests
         var watch = Stopwatch.StartNew();
         DemoModel.Write(second);
         watch.Stop();
+        output.WriteLine($"{second.Length} bytes in {watch.Elapsed.TotalMilliseconds:F1} ms");
 
         Assert.True(watch.ElapsedMilliseconds < 1000, $"build took {watch.ElapsedMilliseconds} ms");
         Assert.InRange(first.Length, 1_000_000, 8_000_000);
