@@ -22,11 +22,14 @@ public sealed class DemoModelFixture : IDisposable
     public LLamaContext Context { get; }
 
     /// <summary>Decodes <paramref name="tokens"/> into a fresh sequence 0 and returns the last position's logits (copied).</summary>
-    public float[] Prefill(ReadOnlySpan<LLamaToken> tokens)
+    public float[] Prefill(ReadOnlySpan<LLamaToken> tokens) => Prefill(tokens, out _);
+
+    /// <summary>As <see cref="Prefill(ReadOnlySpan{LLamaToken})"/>, also giving the batch index of those logits for samplers.</summary>
+    public float[] Prefill(ReadOnlySpan<LLamaToken> tokens, out int index)
     {
         Context.NativeHandle.MemoryClear();
         var batch = new LLamaBatch();
-        var index = 0;
+        index = 0;
         for (var i = 0; i < tokens.Length; i++)
             index = batch.Add(tokens[i], i, LLamaSeqId.Zero, i == tokens.Length - 1);
         return Decode(batch, index);

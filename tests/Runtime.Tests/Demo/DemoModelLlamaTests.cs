@@ -17,6 +17,11 @@ public sealed class DemoModelLlamaTests(DemoModelFixture model, ITestOutputHelpe
         output.WriteLine(string.Join("|", tokens.Select(DemoModel.PieceOf)));
         int[] expected = [DemoModel.BeginOfSequenceToken, DemoModel.SpaceToken, .. "hello".Select(DemoModel.TokenOf)];
         Assert.Equal(expected, tokens);
+
+        // The SentencePiece space prefix is added to every text fragment, so a leading space doubles it.
+        var spaced = Ids(model.Context.Tokenize(" hello", addBos: false, special: true));
+        output.WriteLine(string.Join("|", spaced.Select(DemoModel.PieceOf)));
+        Assert.Equal([DemoModel.SpaceToken, DemoModel.SpaceToken, .. "hello".Select(DemoModel.TokenOf)], spaced);
     }
 
     [Fact]
@@ -75,6 +80,26 @@ public sealed class DemoModelLlamaTests(DemoModelFixture model, ITestOutputHelpe
     }
 
     [Fact]
+    public void SeededSamplingAtTemperatureOneDrawsOnlyPrintableTokensAtTheDocumentedRates()
+    {
+        model.Prefill(model.Context.Tokenize("hello", addBos: true, special: true), out var index);
+        using var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
+        chain.AddDistributionSampler(1234);
+        const int draws = 4000;
+        var counts = new int[DemoModel.VocabularySize];
+        for (var i = 0; i < draws; i++)
+            counts[(int)chain.Sample(model.Context.NativeHandle, index)]++;
+
+        var successor = DemoModel.TokenOf('p');
+        output.WriteLine($"p(successor) ~ {counts[successor] / (double)draws:F4}");
+        Assert.InRange(counts[successor] / (double)draws, 0.88, 0.92); // +-4.5 sigma
+        for (var t = 0; t < counts.Length; t++)
+            if (counts[t] > 0 && t != successor)
+                Assert.True(DemoModel.IsPrintable(t), $"sampled non-printable token {t} {DemoModel.PieceOf(t)}");
+        Assert.True(counts.Count(c => c > 0) > 50, "the 0.1 tail should reach many printable tokens");
+    }
+
+    [Fact]
     public void VocabularyAndMetadataAreWhatLlamaCppExpects()
     {
         var vocab = model.Weights.Vocab;
@@ -101,6 +126,21 @@ public sealed class DemoModelLlamaTests(DemoModelFixture model, ITestOutputHelpe
         template.Add("user", "hello");
         var text = System.Text.Encoding.UTF8.GetString(template.Apply());
         Assert.Equal("<|im_start|>system\nbe brief<|im_end|>\n" + ChatPrompt, text);
+    }
+
+    [Fact]
+    public void DetokenizingKeepsSpacesAndDecodesBytes()
+    {
+        var tokens = model.Context.Tokenize("hi there\n", addBos: false, special: true);
+        var decoder = new StreamingTokenDecoder(model.Context);
+        decoder.AddRange(tokens);
+        Assert.Equal(" hi there\n", decoder.Read());
+
+        decoder.Add(DemoModel.EndOfTurnToken);
+        Assert.Equal("", decoder.Read());
+        decoder.DecodeSpecialTokens = true;
+        decoder.Add(DemoModel.EndOfTurnToken);
+        Assert.Equal("<|im_end|>", decoder.Read());
     }
 
     private static int[] Ids(LLamaToken[] tokens) => tokens.Select(t => (int)t).ToArray();

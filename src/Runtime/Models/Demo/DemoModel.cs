@@ -54,8 +54,16 @@ public static class DemoModel
     public static string EnsureBuilt(string cacheDirectory)
     {
         var path = Path.Combine(Path.GetFullPath(cacheDirectory), FileName);
-        if (!File.Exists(path))
+        if (File.Exists(path))
+            return path;
+        try
+        {
             WriteFile(path);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Windows refuses to rename over a file another racer has already opened; theirs is identical.
+        }
         return path;
     }
 
@@ -63,7 +71,7 @@ public static class DemoModel
     public static int NextToken(int token)
     {
         CheckToken(token);
-        if (!IsPrintable(token) || token == SpaceToken)
+        if (!IsPrintable(token))
             return TokenOf('a');
         var c = (char)(token - SpaceToken + 0x20);
         return c switch
