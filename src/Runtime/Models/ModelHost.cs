@@ -99,6 +99,20 @@ public sealed class ModelHost : IDisposable
         return ids;
     }
 
+    /// <summary>Turns tokens back into text; control tokens render as nothing.</summary>
+    public string Detokenize(IReadOnlyList<int> tokens)
+    {
+        var decoder = new TokenTextDecoder();
+        Span<byte> piece = stackalloc byte[256];
+        var text = new System.Text.StringBuilder();
+        foreach (var token in tokens)
+        {
+            var length = (int)_weights.NativeHandle.TokenToSpan(token, piece, 0, false);
+            text.Append(decoder.Push(piece[..Math.Min(length, piece.Length)]));
+        }
+        return text.Append(decoder.Flush()).ToString();
+    }
+
     /// <summary>Validates and queues a generation request.</summary>
     /// <inheritdoc cref="InferenceEngine.Submit"/>
     public GenerationStream Submit(GenerationRequest request, CancellationToken cancellationToken = default)

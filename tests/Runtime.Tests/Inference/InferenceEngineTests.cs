@@ -108,4 +108,36 @@ public sealed class InferenceEngineTests(HostFixture fixture) : IClassFixture<Ho
         var ex = Assert.Throws<InvalidInputException>(() => fixture.Demo.Submit(new GenerationRequest { PromptTokens = [DemoModel.VocabularySize] }));
         Assert.Equal("prompt", ex.Parameter);
     }
+
+    [Fact]
+    public async Task PenaltiesSteerAwayFromRepeatedTokens()
+    {
+        var plain = await GenerateAsync("0", 15);
+        Assert.Equal("123456789012345", plain.Text);
+        var penalised = await GenerateAsync("0", 15, new SamplingParams { Temperature = 0, RepeatPenalty = 10, FrequencyPenalty = 2, PresencePenalty = 2 });
+        Assert.Equal("1234567890", penalised.Text[..10]);
+        Assert.NotEqual('1', penalised.Text[10]);
+    }
+
+    [Theory]
+    [InlineData(1, 1f, 0f)]
+    [InlineData(0, 0.5f, 0f)]
+    [InlineData(0, 1f, 0.5f)]
+    public async Task TruncationSamplersKeepOnlyTheTopTokenOfThisModel(int topK, float topP, float minP)
+    {
+        var greedy = DemoModel.GreedyContinuation('0', 60).Text;
+        var loose = await GenerateAsync("0", 60, new SamplingParams { Temperature = 1.5f, Seed = 11 });
+        Assert.NotEqual(greedy, loose.Text);
+        var truncated = await GenerateAsync("0", 60, new SamplingParams { Temperature = 1.5f, Seed = 11, TopK = topK, TopP = topP, MinP = minP });
+        Assert.Equal(greedy, truncated.Text);
+    }
+
+    [Fact]
+    public void TokenizeAndDetokenizeRoundTrip()
+    {
+        var tokens = fixture.Demo.Tokenize("Hello, world!", addSpecial: false, parseSpecial: false);
+        Assert.Equal(" Hello, world!", fixture.Demo.Detokenize(tokens));
+        var withBos = fixture.Demo.Tokenize("hi", addSpecial: true, parseSpecial: false);
+        Assert.Equal(DemoModel.BeginOfSequenceToken, withBos[0]);
+    }
 }
