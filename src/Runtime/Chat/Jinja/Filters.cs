@@ -33,7 +33,7 @@ internal static partial class Filters
         ["round"] = Round,
         ["tojson"] = ToJson,
         ["format"] = (_, v, a) => PrintfFormatter.Format(Soft(v), a.Positional),
-        ["attr"] = (_, v, a) => PyAccess.GetAttr(v, Soft(a.Get(0, "name"))),
+        ["attr"] = Attr,
     };
 
     static Filters() => AddCollectionFilters(All);
@@ -182,6 +182,17 @@ internal static partial class Filters
         var sortKeys = args.TryGetNamed("sort_keys", out var sort) && PyOps.IsTruthy(sort);
         var ensureAscii = args.TryGetNamed("ensure_ascii", out var ascii) && PyOps.IsTruthy(ascii);
         return new JsonDumper(indent, itemSeparator, keySeparator, sortKeys, ensureAscii).Dump(value);
+    }
+
+    /// <summary>Unlike <c>.name</c>, attr() never falls back to dict keys: Python getattr only.</summary>
+    private static object? Attr(RenderContext context, object? value, CallArgs args)
+    {
+        var name = Soft(args.Get(0, "name"));
+        if (value is JinjaDict && !Methods.IsDictMethod(name))
+        {
+            return new Undefined(name, "dict");
+        }
+        return PyAccess.GetAttr(value, name);
     }
 
     [GeneratedRegex(@"\w+")]

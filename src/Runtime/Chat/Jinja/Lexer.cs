@@ -14,7 +14,7 @@ internal sealed partial class Lexer
     private readonly List<Token> tokens = [];
     private readonly SourceMap map;
     private int pos;
-    private int depth;
+    private readonly Stack<char> brackets = new();
 
     private Lexer(string source, JinjaOptions options)
     {

@@ -11,7 +11,7 @@ internal sealed partial class Lexer
 
     private int LexTag(int p, bool block)
     {
-        depth = 0;
+        brackets.Clear();
         while (true)
         {
             while (p < source.Length && char.IsWhiteSpace(source[p]))
@@ -24,7 +24,7 @@ internal sealed partial class Lexer
             }
             // Like Jinja2, a closing delimiter only counts while brackets are balanced,
             // so dict literals such as {{ {'a': {}} }} lex correctly.
-            if (depth == 0)
+            if (brackets.Count == 0)
             {
                 var end = block ? "%}" : "}}";
                 var strip = string.CompareOrdinal(source, p, "-" + end, 0, 3) == 0;
@@ -77,15 +77,25 @@ internal sealed partial class Lexer
     {
         switch (op)
         {
-            case "(" or "[" or "{":
-                depth++;
+            case "(":
+                brackets.Push(')');
+                break;
+            case "[":
+                brackets.Push(']');
+                break;
+            case "{":
+                brackets.Push('}');
                 break;
             case ")" or "]" or "}":
-                if (depth == 0)
+                if (brackets.Count == 0)
                 {
                     throw Error($"unexpected '{op}'", p);
                 }
-                depth--;
+                var expected = brackets.Pop();
+                if (expected != op[0])
+                {
+                    throw Error($"unexpected '{op}', expected '{expected}'", p);
+                }
                 break;
         }
     }
