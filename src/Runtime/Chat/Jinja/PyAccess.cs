@@ -111,7 +111,7 @@ internal static class PyAccess
         }
         return obj switch
         {
-            string => string.Concat(result.Select(r => (string)r!)),
+            string => Join(result, string.Empty),
             object?[] => result.ToArray(),
             _ => result,
         };

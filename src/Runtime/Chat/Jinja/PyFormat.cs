@@ -25,7 +25,7 @@ internal static class PyFormat
             AppendStringRepr(sb, s);
             return sb.ToString();
         }
-        if (value is null or bool or long or double or Undefined)
+        if (value is null or bool or long or double)
         {
             return ToStr(value);
         }
@@ -62,11 +62,15 @@ internal static class PyFormat
             case LoopContext loop:
                 sb.Append("<LoopContext ").Append(loop.Index0 + 1).Append('/').Append(loop.Length).Append('>');
                 break;
+            case Undefined:
+                // Inside a container Python shows the object's repr, not its empty str().
+                sb.Append("Undefined");
+                break;
             case JinjaCallable callable:
                 sb.Append("<function ").Append(callable.Name).Append('>');
                 break;
             default:
-                sb.Append(value is null or bool or long or double or Undefined ? ToStr(value) : value.ToString());
+                sb.Append(value is null or bool or long or double ? ToStr(value) : value.ToString());
                 break;
         }
     }
