@@ -107,6 +107,7 @@ public class JinjaConstructTests
         [InlineData("Globals", "{{ strftime_now(\"%d %b %Y\") }} {{ strftime_now(\"%Y-%m-%d %H:%M:%S %A %B %j %I%p %y\") }} {{ strftime_now(\"%-d/%-m\") }}", "26 Jul 2024 2024-07-26 00:00:00 Friday July 208 12AM 24 26/7")]
         [InlineData("Globals", "{{ namespace(a=1).a }} {{ range(3) | length }}", "1 3")]
     [InlineData("Filters", "{{ [{\"a\": 1}, {}] | map(attribute=\"a\") | list }}", "[1, Undefined]")]
+    [InlineData("Arithmetic", "{{ \"%s=%d\" % (\"a\", 3) }} {{ \"<%s>\" % name }} {{ \"%05.1f|%-4s|%%\" % (3.14159, \"x\") }}", "a=3 <World> 003.1|x   |%")]
     public void Renders_like_jinja2(string group, string template, string expected)
     {
         Assert.False(string.IsNullOrEmpty(group));

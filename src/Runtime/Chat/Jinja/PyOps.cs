@@ -266,6 +266,11 @@ internal static class PyOps
     public static object? Modulo(object? x, object? y)
     {
         FailIfUndefined(x, y);
+        if (x is string format)
+        {
+            // printf-style formatting: a tuple supplies several arguments, anything else one.
+            return PrintfFormatter.Format(format, y as object?[] ?? [y]);
+        }
         if (IsNumber(x) && IsNumber(y))
         {
             if (ToDouble(y) == 0)
