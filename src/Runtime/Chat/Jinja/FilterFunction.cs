@@ -1,0 +1,3 @@
+namespace Llm.Runtime.Chat.Jinja;
+
+internal delegate object? FilterFunction(RenderContext context, object? value, CallArgs args);

@@ -1,0 +1,3 @@
+namespace Llm.Runtime.Chat.Jinja;
+
+internal delegate bool TestFunction(RenderContext context, object? value, CallArgs args);
