@@ -20,4 +20,6 @@ namespace Llm.Api.Contracts;
 [JsonSerializable(typeof(ModelObject))]
 [JsonSerializable(typeof(OpenAiError))]
 [JsonSerializable(typeof(HealthStatus))]
+[JsonSerializable(typeof(ApplyTemplateRequest))]
+[JsonSerializable(typeof(ApplyTemplateResponse))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

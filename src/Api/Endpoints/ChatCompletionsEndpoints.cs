@@ -32,7 +32,7 @@ public static class ChatCompletionsEndpoints
                         ?? SamplingMapper.MaxTokens(request.MaxTokens, "max_tokens");
 
         var model = models.Get(modelName);
-        var prompt = model.Tokenize(model.Template.Render(turns), addSpecial: true, parseSpecial: true);
+        var prompt = model.TokenizeChat(model.Template.Render(turns));
         GenerationStream stream;
         try
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Llm.Api.Contracts;
+using Llm.Runtime.Chat;
 using Llm.Runtime.Errors;
 using Llm.Runtime.Models;
 
@@ -13,6 +14,7 @@ public static class OpenAiErrors
     {
         OpenAiException known => known,
         ContextLengthExceededException e => OpenAiException.InvalidRequest(e.Message, "messages", "context_length_exceeded"),
+        ChatTemplateException e => OpenAiException.InvalidRequest(e.Message, "messages", "chat_template_error"),
         InvalidInputException e => OpenAiException.InvalidRequest(e.Message, e.Parameter),
         ModelNotFoundException e => new OpenAiException(StatusCodes.Status404NotFound, e.Message, "invalid_request_error", "model", "model_not_found"),
         ModelNotReadyException e => new OpenAiException(StatusCodes.Status503ServiceUnavailable, e.Message, "server_error", "model", "model_not_ready") { RetryAfter = TimeSpan.FromSeconds(1) },

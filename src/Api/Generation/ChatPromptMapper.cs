@@ -49,13 +49,17 @@ internal static class ChatPromptMapper
         switch (role)
         {
             case "system" or "developer" or "user":
-                return new(role, Text(message.Content, param, required: true));
+                return new(role, Text(message.Content, param, required: true)) { Name = message.Name };
             case "assistant":
-                var content = Text(message.Content, param, required: message.ToolCalls is not { Count: > 0 });
-                return new(role, content.Length > 0 || message.ToolCalls is not { Count: > 0 } ? content : ToolCallsAsText(message.ToolCalls));
+                var calls = ToolCalls(message.ToolCalls, param);
+                return new(role, message.Content is null && calls is not null ? null : Text(message.Content, param, required: calls is null))
+                {
+                    Name = message.Name,
+                    ToolCalls = calls,
+                };
             case "tool":
                 if (string.IsNullOrEmpty(message.ToolCallId)) throw OpenAiException.InvalidRequest($"Missing required parameter: '{param}.tool_call_id'.", $"{param}.tool_call_id");
-                return new(role, Text(message.Content, param, required: true));
+                return new(role, Text(message.Content, param, required: true)) { ToolCallId = message.ToolCallId, Name = message.Name };
             default:
                 throw OpenAiException.InvalidRequest($"Invalid value for '{param}.role': '{role}'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.", $"{param}.role");
         }
@@ -81,16 +85,20 @@ internal static class ChatPromptMapper
         return text.ToString();
     }
 
-    // Built-in templates have no tool-call syntax; the calls stay visible to the model as text.
-    private static string ToolCallsAsText(IReadOnlyList<ToolCallDto> calls)
+    private static IReadOnlyList<ChatPromptToolCall>? ToolCalls(IReadOnlyList<ToolCallDto>? calls, string param)
     {
-        var text = new StringBuilder();
-        foreach (var call in calls)
+        if (calls is not { Count: > 0 }) return null;
+        var result = new ChatPromptToolCall[calls.Count];
+        for (var i = 0; i < calls.Count; i++)
         {
-            if (text.Length > 0) text.Append('\n');
-            text.Append("{\"name\": \"").Append(call.Function?.Name).Append("\", \"arguments\": ").Append(call.Function?.Arguments ?? "{}").Append('}');
+            var at = $"{param}.tool_calls[{i}]";
+            var call = calls[i] ?? throw OpenAiException.InvalidRequest($"'{at}' must be an object.", at);
+            if (string.IsNullOrEmpty(call.Id)) throw OpenAiException.InvalidRequest($"Missing required parameter: '{at}.id'.", $"{at}.id");
+            if (call.Type is not (null or "function")) throw OpenAiException.InvalidRequest($"Invalid value for '{at}.type': only 'function' is supported.", $"{at}.type");
+            if (string.IsNullOrEmpty(call.Function?.Name)) throw OpenAiException.InvalidRequest($"Missing required parameter: '{at}.function.name'.", $"{at}.function.name");
+            result[i] = new ChatPromptToolCall(call.Id, call.Function.Name, call.Function.Arguments ?? "{}");
         }
-        return text.ToString();
+        return result;
     }
 
     private static bool IsPresent(System.Text.Json.JsonElement? element)

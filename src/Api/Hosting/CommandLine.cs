@@ -18,7 +18,7 @@ public static class CommandLine
           --threads N               CPU threads (default: physical cores)
           --batch-size N            most tokens decoded per step (default 512)
           --parallel N              most sequences generated together (default 4)
-          --chat-template NAME|TEXT override the chat template (a llama.cpp built-in name such as chatml, or template text)
+          --chat-template FILE|TEXT|NAME override the chat template (a Jinja file or text, or a llama.cpp built-in name such as chatml)
           --cache-dir DIR           where the demo model is built (default ~/.cache/llm)
           -h, --help                show this help
         """;

@@ -66,6 +66,7 @@ public static class LlmServer
         app.UseExceptionHandler();
         app.UseStatusCodePages(UnmatchedRoutes.WriteAsync);
         app.MapHealth();
+        app.MapApplyTemplate();
         var v1 = app.MapGroup("/v1");
         v1.MapChatCompletions();
         v1.MapCompletions();

@@ -1,81 +1,77 @@
-using System.Text;
-using LLama;
-using LLama.Exceptions;
+using Llm.Runtime.Chat.Jinja;
 using LLama.Native;
+using Microsoft.Extensions.Logging;
 
 namespace Llm.Runtime.Chat;
 
 /// <summary>
-/// Renders a conversation into a prompt with llama.cpp's built-in chat formats
-/// (<c>llama_chat_apply_template</c>, which recognises a model's template by name or by its markers).
+/// Renders a conversation into a model's prompt. <see cref="Create"/> chooses how:
+/// <list type="number">
+/// <item>a configured override: a template file, template text (rendered as Jinja) or a llama.cpp built-in name;</item>
+/// <item>else the model's own <c>tokenizer.chat_template</c>, rendered by the Jinja engine;</item>
+/// <item>if the engine cannot use it, llama.cpp's built-in formats (<c>llama_chat_apply_template</c>), logged once;</item>
+/// <item>models without a template get ChatML (<see cref="DefaultTemplate"/>).</item>
+/// </list>
 /// </summary>
-/// <remarks>
-/// Order of choice: the configured override (a built-in name such as <c>chatml</c> or <c>llama3</c>, or
-/// template text), else the model's <c>tokenizer.chat_template</c>, else ChatML, which is also used when
-/// llama.cpp does not recognise the model's template. Thread-safe: each render uses its own native state.
-/// </remarks>
-public sealed class ChatTemplate
+/// <remarks>Thread-safe: rendering keeps no state.</remarks>
+public abstract partial class ChatTemplate
 {
-    /// <summary>The built-in format used for models without a usable template.</summary>
-    public const string FallbackName = "chatml";
+    /// <summary>The ChatML template used for models without one.</summary>
+    public const string DefaultTemplate =
+        "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}"
+        + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
-    private readonly SafeLlamaModelHandle? _model;
-    private readonly string? _custom;
+    /// <summary>Gets where the template comes from, e.g. <c>model</c>, <c>override</c>, <c>default (chatml)</c> or <c>llama.cpp (chatml)</c>.</summary>
+    public abstract string Source { get; }
 
-    private ChatTemplate(SafeLlamaModelHandle? model, string? custom, string source)
-    {
-        _model = model;
-        _custom = custom;
-        Source = source;
-    }
-
-    /// <summary>Gets where the template comes from: <c>override</c>, <c>model</c> or <c>fallback (chatml)</c>.</summary>
-    public string Source { get; }
+    /// <summary>Renders the conversation.</summary>
+    /// <exception cref="ChatTemplateException">The template refused the conversation.</exception>
+    public abstract string Render(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions? options = null);
 
     /// <summary>Chooses the template for a model.</summary>
-    /// <param name="model">The model handle.</param>
+    /// <param name="model">The model handle (for llama.cpp's built-in formats).</param>
+    /// <param name="tokens">The model's BOS and EOS text.</param>
     /// <param name="modelTemplate">The model's own template text, if any.</param>
-    /// <param name="overrideTemplate">A configured built-in name or template text, if any.</param>
-    /// <exception cref="ArgumentException">The override is not a template llama.cpp can render.</exception>
-    public static ChatTemplate Create(SafeLlamaModelHandle model, string? modelTemplate, string? overrideTemplate)
+    /// <param name="overrideTemplate">A configured template file, template text or built-in name, if any.</param>
+    /// <param name="logger">Where a fallback is reported.</param>
+    /// <exception cref="ArgumentException">The override can be used neither as Jinja nor by llama.cpp.</exception>
+    public static ChatTemplate Create(SafeLlamaModelHandle model, SpecialTokenText tokens, string? modelTemplate, string? overrideTemplate, ILogger logger)
     {
-        if (!string.IsNullOrWhiteSpace(overrideTemplate))
-        {
-            var configured = new ChatTemplate(null, overrideTemplate, "override");
-            if (!configured.CanRender()) throw new ArgumentException($"The chat template override '{Shorten(overrideTemplate)}' is neither a llama.cpp built-in name nor a template it recognises.");
-            return configured;
-        }
-        if (!string.IsNullOrEmpty(modelTemplate))
-        {
-            var own = new ChatTemplate(model, null, "model");
-            if (own.CanRender()) return own;
-        }
-        return new ChatTemplate(null, FallbackName, $"fallback ({FallbackName})");
+        if (!string.IsNullOrWhiteSpace(overrideTemplate)) return FromOverride(model, tokens, overrideTemplate);
+        if (string.IsNullOrEmpty(modelTemplate)) return new JinjaChatTemplate(JinjaTemplate.Parse(DefaultTemplate), tokens, "default (chatml)");
+
+        var reason = JinjaChatTemplate.TryCreate(modelTemplate, tokens, "model", out var jinja);
+        if (jinja is not null) return jinja;
+        var builtIn = LlamaCppChatTemplate.TryCreate(model, null, "llama.cpp");
+        LogFallback(logger, reason!, builtIn?.Source ?? "default (chatml)");
+        return (ChatTemplate?)builtIn ?? new JinjaChatTemplate(JinjaTemplate.Parse(DefaultTemplate), tokens, "default (chatml)");
     }
 
-    /// <summary>Renders the conversation, ending with the assistant's header when <paramref name="addAssistant"/> is set.</summary>
-    public string Render(IReadOnlyList<ChatPromptMessage> messages, bool addAssistant = true)
-    {
-        var template = _model is not null ? new LLamaTemplate(_model, null, strict: true) : new LLamaTemplate(_custom);
-        template.AddAssistant = addAssistant;
-        foreach (var message in messages) template.Add(NormalizeRole(message.Role), message.Content);
-        return Encoding.UTF8.GetString(template.Apply());
-    }
-
-    // llama.cpp's built-in formats know system, user and assistant; "developer" is OpenAI's new name for system.
-    private static string NormalizeRole(string role) => role == "developer" ? "system" : role;
-
-    private bool CanRender()
+    /// <summary>Parses Jinja template text given at run time (e.g. by a template author testing a template).</summary>
+    /// <exception cref="ChatTemplateException">The text is not a valid template; the message gives line and column.</exception>
+    public static ChatTemplate FromJinja(string text, SpecialTokenText tokens)
     {
         try
         {
-            return Render([new("system", "s"), new("user", "u")]).Length > 0;
+            return new JinjaChatTemplate(JinjaTemplate.Parse(text), tokens, "request");
         }
-        catch (Exception ex) when (ex is RuntimeError or ArgumentException or InvalidOperationException)
+        catch (JinjaSyntaxException ex)
         {
-            return false;
+            throw new ChatTemplateException($"The chat template is not valid Jinja: {ex.Message}", ex);
         }
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    private static ChatTemplate FromOverride(SafeLlamaModelHandle model, SpecialTokenText tokens, string value)
+    {
+        var looksLikeName = value.Length <= 64 && !value.Contains('{') && !value.Contains('/') && !value.Contains('\\');
+        if (looksLikeName)
+            return LlamaCppChatTemplate.TryCreate(model, value, "override") ?? throw new ArgumentException($"The chat template '{value}' is not a llama.cpp built-in name.");
+
+        var text = File.Exists(value) ? File.ReadAllText(value) : value;
+        var reason = JinjaChatTemplate.TryCreate(text, tokens, "override", out var jinja);
+        return jinja ?? throw new ArgumentException($"The chat template override cannot be used: {reason}");
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model's chat template cannot be rendered by the Jinja engine ({Reason}); using {Fallback} instead.")]
+    private static partial void LogFallback(ILogger logger, string reason, string fallback);
 }

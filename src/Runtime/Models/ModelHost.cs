@@ -17,8 +17,11 @@ public sealed class ModelHost : IDisposable
     private readonly LLamaWeights _weights;
     private readonly InferenceEngine _engine;
 
+    private readonly string _bosText;
+
     private ModelHost(LLamaWeights weights, InferenceEngine engine, ChatTemplate template, ModelInfo info)
     {
+        _bosText = SpecialTokens(weights).Bos;
         _weights = weights;
         _engine = engine;
         Template = template;
@@ -70,7 +73,7 @@ public sealed class ModelHost : IDisposable
         {
             var metadata = weights.Metadata;
             var modelTemplate = metadata.GetValueOrDefault("tokenizer.chat_template");
-            var template = ChatTemplate.Create(weights.NativeHandle, modelTemplate, settings.ChatTemplate);
+            var template = ChatTemplate.Create(weights.NativeHandle, SpecialTokens(weights), modelTemplate, settings.ChatTemplate, loggerFactory.CreateLogger<ChatTemplate>());
             var engine = new InferenceEngine(weights, parameters, new EngineOptions
             {
                 BatchSize = settings.BatchSize,
@@ -99,6 +102,17 @@ public sealed class ModelHost : IDisposable
         return ids;
     }
 
+    /// <summary>
+    /// Tokenizes a rendered chat prompt: control-token text becomes control tokens, and BOS is added only when the
+    /// model wants it and the template did not already print it (many templates start with <c>{{ bos_token }}</c>).
+    /// </summary>
+    public int[] TokenizeChat(string prompt)
+    {
+        var bos = _bosText;
+        var printedBos = bos.Length > 0 && prompt.StartsWith(bos, StringComparison.Ordinal);
+        return Tokenize(prompt, addSpecial: !printedBos, parseSpecial: true);
+    }
+
     /// <summary>Turns tokens back into text; control tokens render as nothing.</summary>
     public string Detokenize(IReadOnlyList<int> tokens)
     {
@@ -123,6 +137,16 @@ public sealed class ModelHost : IDisposable
     {
         _engine.Dispose();
         _weights.Dispose();
+    }
+
+    /// <summary>Gets the text of the model's BOS and EOS tokens, as templates print them.</summary>
+    public SpecialTokenText SpecialTokenText => SpecialTokens(_weights);
+
+    private static SpecialTokenText SpecialTokens(LLamaWeights weights)
+    {
+        var vocab = weights.Vocab;
+        return new SpecialTokenText(vocab.BOS is { } bos ? vocab.LLamaTokenToString(bos, true) ?? string.Empty : string.Empty,
+            vocab.EOS is { } eos ? vocab.LLamaTokenToString(eos, true) ?? string.Empty : string.Empty);
     }
 
     private static ModelInfo Describe(ModelSettings settings, LLamaWeights weights, int contextSize, string? modelTemplate, string templateSource)

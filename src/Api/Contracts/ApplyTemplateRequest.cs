@@ -1,0 +1,21 @@
+using System.Text.Json;
+
+namespace Llm.Api.Contracts;
+
+/// <summary>The body of <c>POST /apply-template</c> (llama-server's debugging route of that name).</summary>
+public sealed record ApplyTemplateRequest
+{
+    public string? Model { get; init; }
+    public IReadOnlyList<ChatMessageDto>? Messages { get; init; }
+    public IReadOnlyList<JsonElement>? Tools { get; init; }
+    public bool? AddGenerationPrompt { get; init; }
+
+    /// <summary>Gets template text to render with instead of the model's, for template authors.</summary>
+    public string? ChatTemplate { get; init; }
+
+    public string? BosToken { get; init; }
+    public string? EosToken { get; init; }
+}
+
+/// <summary>The rendered prompt.</summary>
+public sealed record ApplyTemplateResponse(string Prompt);

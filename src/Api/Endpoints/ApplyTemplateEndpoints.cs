@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Llm.Api.Contracts;
+using Llm.Api.Errors;
+using Llm.Api.Generation;
+using Llm.Runtime.Chat;
+using Llm.Runtime.Models;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Llm.Api.Endpoints;
+
+/// <summary><c>POST /apply-template</c>: renders a conversation into the prompt the model would see, without generating.</summary>
+public static class ApplyTemplateEndpoints
+{
+    public static IEndpointRouteBuilder MapApplyTemplate(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/apply-template", ApplyAsync);
+        return routes;
+    }
+
+    private static async Task<Ok<ApplyTemplateResponse>> ApplyAsync(HttpContext http, ModelRegistry models, CancellationToken cancellationToken)
+    {
+        var request = await RequestBody.ReadAsync(http.Request, OpenAiJsonContext.Default.ApplyTemplateRequest, cancellationToken);
+        if (string.IsNullOrWhiteSpace(request.Model)) throw OpenAiException.InvalidRequest("You must provide a model parameter.", "model");
+        var turns = ChatPromptMapper.ToPrompt(request.Messages);
+        var tools = request.Tools;
+        if (tools is not null)
+        {
+            for (var i = 0; i < tools.Count; i++)
+            {
+                if (tools[i].ValueKind != JsonValueKind.Object) throw OpenAiException.InvalidRequest($"'tools[{i}]' must be an object.", $"tools[{i}]");
+            }
+        }
+
+        var model = models.Get(request.Model);
+        var template = model.Template;
+        if (request.ChatTemplate is { } text)
+        {
+            var own = model.SpecialTokenText;
+            template = ChatTemplate.FromJinja(text, new SpecialTokenText(request.BosToken ?? own.Bos, request.EosToken ?? own.Eos));
+        }
+        var prompt = template.Render(turns, new ChatRenderOptions { AddGenerationPrompt = request.AddGenerationPrompt ?? true, Tools = tools });
+        return TypedResults.Ok(new ApplyTemplateResponse(prompt));
+    }
+}

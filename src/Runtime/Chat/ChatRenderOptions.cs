@@ -1,0 +1,16 @@
+using System.Text.Json;
+
+namespace Llm.Runtime.Chat;
+
+/// <summary>What besides the messages a chat template gets.</summary>
+public sealed record ChatRenderOptions
+{
+    /// <summary>Gets the default options: generation prompt on, no tools.</summary>
+    public static ChatRenderOptions Default { get; } = new();
+
+    /// <summary>Gets a value indicating whether the prompt ends with the assistant's header.</summary>
+    public bool AddGenerationPrompt { get; init; } = true;
+
+    /// <summary>Gets the tools in OpenAI's shape (<c>{"type":"function","function":{...}}</c>), or null for none.</summary>
+    public IReadOnlyList<JsonElement>? Tools { get; init; }
+}
