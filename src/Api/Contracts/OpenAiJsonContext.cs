@@ -22,4 +22,11 @@ namespace Llm.Api.Contracts;
 [JsonSerializable(typeof(HealthStatus))]
 [JsonSerializable(typeof(ApplyTemplateRequest))]
 [JsonSerializable(typeof(ApplyTemplateResponse))]
+[JsonSerializable(typeof(EmbeddingsRequest))]
+[JsonSerializable(typeof(EmbeddingsResponse))]
+[JsonSerializable(typeof(TokenizeRequest))]
+[JsonSerializable(typeof(TokenizeResponse))]
+[JsonSerializable(typeof(DetokenizeRequest))]
+[JsonSerializable(typeof(DetokenizeResponse))]
+[JsonSerializable(typeof(float[]))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

@@ -67,10 +67,12 @@ public static class LlmServer
         app.UseStatusCodePages(UnmatchedRoutes.WriteAsync);
         app.MapHealth();
         app.MapApplyTemplate();
+        app.MapTokenize();
         var v1 = app.MapGroup("/v1");
         v1.MapChatCompletions();
         v1.MapCompletions();
         v1.MapModels();
+        v1.MapEmbeddings();
         return app;
     }
 }

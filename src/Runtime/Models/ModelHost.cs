@@ -2,6 +2,7 @@ using LLama;
 using LLama.Common;
 using LLama.Native;
 using Llm.Runtime.Chat;
+using Llm.Runtime.Embeddings;
 using Llm.Runtime.Hosting;
 using Llm.Runtime.Inference;
 using Microsoft.Extensions.Logging;
@@ -18,10 +19,12 @@ public sealed class ModelHost : IDisposable
     private readonly InferenceEngine _engine;
 
     private readonly string _bosText;
+    private Lazy<EmbeddingEngine>? _embeddings;
 
-    private ModelHost(LLamaWeights weights, InferenceEngine engine, ChatTemplate template, ModelInfo info)
+    private ModelHost(LLamaWeights weights, InferenceEngine engine, ChatTemplate template, ModelInfo info, ModelSettings settings, int threads)
     {
         _bosText = SpecialTokens(weights).Bos;
+        _embeddings = new Lazy<EmbeddingEngine>(() => CreateEmbeddings(weights, info, settings, threads), LazyThreadSafetyMode.ExecutionAndPublication);
         _weights = weights;
         _engine = engine;
         Template = template;
@@ -81,7 +84,7 @@ public sealed class ModelHost : IDisposable
                 Threads = threads,
             }, loggerFactory.CreateLogger<InferenceEngine>());
             var info = Describe(settings, weights, engine.ContextSize, modelTemplate, template.Source);
-            return new ModelHost(weights, engine, template, info);
+            return new ModelHost(weights, engine, template, info, settings, threads);
         }
         catch
         {
@@ -113,6 +116,14 @@ public sealed class ModelHost : IDisposable
         return Tokenize(prompt, addSpecial: !printedBos, parseSpecial: true);
     }
 
+    /// <summary>Returns the bytes of one token's text (part of a UTF-8 character for byte tokens; empty for control tokens).</summary>
+    public byte[] TokenBytes(int token)
+    {
+        Span<byte> piece = stackalloc byte[256];
+        var length = (int)_weights.NativeHandle.TokenToSpan(token, piece, 0, false);
+        return piece[..Math.Min(length, piece.Length)].ToArray();
+    }
+
     /// <summary>Turns tokens back into text; control tokens render as nothing.</summary>
     public string Detokenize(IReadOnlyList<int> tokens)
     {
@@ -132,9 +143,14 @@ public sealed class ModelHost : IDisposable
     public GenerationStream Submit(GenerationRequest request, CancellationToken cancellationToken = default)
         => _engine.Submit(request, cancellationToken);
 
+    /// <summary>Gets the embedding engine, created on first use so chat-only deployments do not pay for its context.</summary>
+    public EmbeddingEngine Embeddings => _embeddings!.Value;
+
     /// <inheritdoc/>
     public void Dispose()
     {
+        if (_embeddings is { IsValueCreated: true }) _embeddings.Value.Dispose();
+        _embeddings = null;
         _engine.Dispose();
         _weights.Dispose();
     }
@@ -147,6 +163,17 @@ public sealed class ModelHost : IDisposable
         var vocab = weights.Vocab;
         return new SpecialTokenText(vocab.BOS is { } bos ? vocab.LLamaTokenToString(bos, true) ?? string.Empty : string.Empty,
             vocab.EOS is { } eos ? vocab.LLamaTokenToString(eos, true) ?? string.Empty : string.Empty);
+    }
+
+    private static EmbeddingEngine CreateEmbeddings(LLamaWeights weights, ModelInfo info, ModelSettings settings, int threads)
+    {
+        var declaresPooling = weights.Metadata.ContainsKey($"{info.Architecture}.pooling_type");
+        return new EmbeddingEngine(weights, settings.Path, declaresPooling, new EmbeddingOptions
+        {
+            MaxInputTokens = Math.Min(info.ContextSize, 2048),
+            Threads = threads,
+            GpuLayers = settings.GpuLayers < 0 ? -1 : settings.GpuLayers,
+        });
     }
 
     private static ModelInfo Describe(ModelSettings settings, LLamaWeights weights, int contextSize, string? modelTemplate, string templateSource)
