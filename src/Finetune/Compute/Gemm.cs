@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -16,14 +17,62 @@ internal static class Gemm
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate)
     {
         Check(a, (long)m * k, b, (long)k * n, c, (long)m * n);
-        Core(a, k, 1, b, c, m, k, n, accumulate);
+        if (n >= Vector<float>.Count || k < Vector<float>.Count)
+        {
+            Core(a, k, 1, b, c, m, k, n, accumulate);
+            return;
+        }
+
+        // Too few output columns to fill a vector (a classifier's last layer): dot products along k vectorise instead.
+        Span<float> bt = Scratch(k * n);
+        Transpose(b, bt, k, n);
+        for (int i = 0; i < m; i++)
+        {
+            ReadOnlySpan<float> row = a.Slice(i * k, k);
+            Span<float> output = c.Slice(i * n, n);
+            for (int j = 0; j < n; j++)
+            {
+                float dot = TensorPrimitives.Dot(row, bt.Slice(j * k, k));
+                output[j] = accumulate ? output[j] + dot : dot;
+            }
+        }
     }
 
     /// <summary>C (k x n) = transpose(A) * B where A is m x k and B is m x n (a weight gradient).</summary>
     public static void MultiplyTransposedA(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate)
     {
         Check(a, (long)m * k, b, (long)m * n, c, (long)k * n);
-        Core(a, 1, k, b, c, k, m, n, accumulate);
+        if (n >= Vector<float>.Count || k < Vector<float>.Count)
+        {
+            Core(a, 1, k, b, c, k, m, n, accumulate);
+            return;
+        }
+
+        // Narrow B (a classifier's last layer): compute the n x k transpose, whose rows are long enough to vectorise.
+        Span<float> ct = Scratch(k * n);
+        Core(b, 1, n, a, ct, n, m, k, accumulate: false);
+        for (int p = 0; p < k; p++)
+        {
+            Span<float> output = c.Slice(p * n, n);
+            for (int j = 0; j < n; j++)
+            {
+                output[j] = accumulate ? output[j] + ct[j * k + p] : ct[j * k + p];
+            }
+        }
+    }
+
+    [ThreadStatic]
+    private static float[]? t_scratch;
+
+    /// <summary>Per-thread buffer that grows to the largest request and is then reused, keeping products allocation-free.</summary>
+    private static Span<float> Scratch(int length)
+    {
+        if (t_scratch is null || t_scratch.Length < length)
+        {
+            t_scratch = new float[length];
+        }
+
+        return t_scratch.AsSpan(0, length);
     }
 
     /// <summary>Writes the n x m transpose of the m x n matrix <paramref name="source"/>.</summary>
@@ -57,6 +106,7 @@ internal static class Gemm
     /// out(i, :) (+)= sum over r of A'(i, r) * B(r, :), where A'(i, r) = a[i * rowStride + r * reductionStride].
     /// The strides let the same kernel read A either directly or transposed without copying it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Core(ReadOnlySpan<float> aSpan, int rowStride, int reductionStride, ReadOnlySpan<float> bSpan, Span<float> cSpan,
         int rows, int reduction, int n, bool accumulate)
     {
@@ -81,6 +131,7 @@ internal static class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TwoRows(ref float a0, ref float a1, int stride, ref float b, ref float c0, ref float c1, int reduction, int n, bool accumulate)
     {
         int w = Vector<float>.Count;
@@ -144,6 +195,7 @@ internal static class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OneRow(ref float a0, int stride, ref float b, ref float c0, int reduction, int n, bool accumulate)
     {
         int w = Vector<float>.Count;

@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Llm.Finetune.Compute;
 
 namespace Llm.Finetune.Models;
@@ -86,6 +88,7 @@ internal sealed class DenseNetwork
     }
 
     /// <summary>Runs the layers, leaving logits of the last layer in the last activation buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<float> Forward(ReadOnlySpan<float> inputs, int rows)
     {
         EnsureCapacity(rows);
@@ -112,6 +115,7 @@ internal sealed class DenseNetwork
         return layerInput;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ApplyHidden(Span<float> z)
     {
         switch (_hidden)
@@ -124,20 +128,14 @@ internal sealed class DenseNetwork
     }
 
     /// <summary>Multiplies <paramref name="delta"/> by the activation derivative, expressed through the activation's output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ApplyHiddenDerivative(ReadOnlySpan<float> activated, Span<float> delta)
     {
         Span<float> s = _scratch.AsSpan(0, delta.Length);
         switch (_hidden)
         {
             case Activation.Relu:
-                for (int i = 0; i < delta.Length; i++)
-                {
-                    if (activated[i] <= 0f)
-                    {
-                        delta[i] = 0f;
-                    }
-                }
-
+                ReluDerivative(activated, delta);
                 break;
             case Activation.Tanh:
                 TensorPrimitives.Multiply(activated, activated, s);
@@ -154,10 +152,27 @@ internal sealed class DenseNetwork
         }
     }
 
+    /// <summary>Zeroes delta where the unit was inactive; branch-free because about half the units are.</summary>
+    private static void ReluDerivative(ReadOnlySpan<float> activated, Span<float> delta)
+    {
+        int i = 0;
+        for (; i + Vector<float>.Count <= delta.Length; i += Vector<float>.Count)
+        {
+            var active = Vector.GreaterThan(new Vector<float>(activated.Slice(i)), Vector<float>.Zero);
+            Vector.ConditionalSelect(active, new Vector<float>(delta.Slice(i)), Vector<float>.Zero).CopyTo(delta.Slice(i));
+        }
+
+        for (; i < delta.Length; i++)
+        {
+            delta[i] = activated[i] > 0f ? delta[i] : 0f;
+        }
+    }
+
     /// <summary>
     /// Summed data loss over the rows (L2 excluded); when <paramref name="gradient"/> is not empty it receives the
     /// gradient of mean loss + (l2 / 2) * sum of squared weights (biases are not penalised).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient, float l2, out int correct)
     {
         ReadOnlySpan<float> logits = Forward(inputs, rows);
@@ -172,6 +187,7 @@ internal sealed class DenseNetwork
         return loss;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Backward(ReadOnlySpan<float> inputs, int rows, Span<float> gradient, float l2)
     {
         for (int l = Layers; l >= 1; l--)

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Llm.Finetune.Models;
 
@@ -13,6 +14,7 @@ internal static class LossFunctions
     /// writes d(loss)/d(logit) multiplied by <paramref name="gradientScale"/> (1/rows gives the mean's gradient).
     /// <paramref name="correct"/> counts rows whose predicted class matches the target (classification only).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Evaluate(Loss loss, ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, int rows, int width,
         Span<float> gradient, float gradientScale, out int correct)
     {
@@ -60,6 +62,7 @@ internal static class LossFunctions
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Categorical(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, int rows, int width,
         Span<float> gradient, float gradientScale, ref int correct)
     {

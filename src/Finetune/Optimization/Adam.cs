@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Llm.Finetune.Optimization;
 
@@ -29,6 +30,7 @@ public sealed class Adam : Optimizer
 
     public float Epsilon { get; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Step(Span<float> parameters, ReadOnlySpan<float> gradient)
     {
         CheckLengths(parameters, gradient);
