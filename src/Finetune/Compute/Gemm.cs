@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -26,13 +25,34 @@ internal static class Gemm
         // Too few output columns to fill a vector (a classifier's last layer): dot products along k vectorise instead.
         Span<float> bt = Scratch(k * n);
         Transpose(b, bt, k, n);
+        Dots(a, bt, c, m, k, n, accumulate);
+    }
+
+    /// <summary>c[i, j] (+)= dot(row i of a, row j of bt); a is m x k, bt is n x k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Dots(ReadOnlySpan<float> a, ReadOnlySpan<float> bt, Span<float> c, int m, int k, int n, bool accumulate)
+    {
+        int w = Vector<float>.Count;
         for (int i = 0; i < m; i++)
         {
             ReadOnlySpan<float> row = a.Slice(i * k, k);
             Span<float> output = c.Slice(i * n, n);
             for (int j = 0; j < n; j++)
             {
-                float dot = TensorPrimitives.Dot(row, bt.Slice(j * k, k));
+                ReadOnlySpan<float> column = bt.Slice(j * k, k);
+                Vector<float> sum = Vector<float>.Zero;
+                int p = 0;
+                for (; p + w <= k; p += w)
+                {
+                    sum = Vector.FusedMultiplyAdd(new Vector<float>(row.Slice(p)), new Vector<float>(column.Slice(p)), sum);
+                }
+
+                float dot = Vector.Sum(sum);
+                for (; p < k; p++)
+                {
+                    dot = MathF.FusedMultiplyAdd(row[p], column[p], dot);
+                }
+
                 output[j] = accumulate ? output[j] + dot : dot;
             }
         }

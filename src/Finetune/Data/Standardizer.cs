@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Llm.Finetune.Data;
 
@@ -92,18 +94,32 @@ public sealed class Standardizer
     }
 
     /// <summary>Standardises whole rows in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Transform(Span<float> rows)
     {
-        if (rows.Length % FeatureCount != 0)
+        int d = FeatureCount;
+        if (rows.Length % d != 0)
         {
-            throw new ArgumentException($"Length must be a multiple of {FeatureCount}.", nameof(rows));
+            throw new ArgumentException($"Length must be a multiple of {d}.", nameof(rows));
         }
 
-        for (int start = 0; start < rows.Length; start += FeatureCount)
+        // A plain vector loop rather than two library calls per row: this runs once over the whole
+        // dataset, before tiered compilation has optimised anything it calls.
+        ReadOnlySpan<float> mean = _mean, inverse = _inverseScale;
+        int w = Vector<float>.Count;
+        for (int start = 0; start < rows.Length; start += d)
         {
-            Span<float> row = rows.Slice(start, FeatureCount);
-            TensorPrimitives.Subtract(row, _mean, row);
-            TensorPrimitives.Multiply(row, _inverseScale, row);
+            Span<float> row = rows.Slice(start, d);
+            int j = 0;
+            for (; j + w <= d; j += w)
+            {
+                ((new Vector<float>(row.Slice(j)) - new Vector<float>(mean.Slice(j))) * new Vector<float>(inverse.Slice(j))).CopyTo(row.Slice(j));
+            }
+
+            for (; j < d; j++)
+            {
+                row[j] = (row[j] - mean[j]) * inverse[j];
+            }
         }
     }
 

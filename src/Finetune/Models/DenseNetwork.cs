@@ -24,6 +24,7 @@ internal sealed class DenseNetwork
     private float[][] _deltas = [];
     private float[] _transposed = [];
     private float[] _scratch = [];
+    private float[] _ones = [];
 
     public DenseNetwork(int[] sizes, Activation hidden, Loss loss)
     {
@@ -85,6 +86,8 @@ internal sealed class DenseNetwork
 
         _transposed = new float[largestWeights];
         _scratch = new float[rows * widest];
+        _ones = new float[rows];
+        Array.Fill(_ones, 1f);
     }
 
     /// <summary>Runs the layers, leaving logits of the last layer in the last activation buffer.</summary>
@@ -176,14 +179,14 @@ internal sealed class DenseNetwork
     public double Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient, float l2, out int correct)
     {
         ReadOnlySpan<float> logits = Forward(inputs, rows);
-        if (gradient.IsEmpty)
+        Span<float> delta = _deltas[Layers].AsSpan(0, rows * OutputWidth);
+        bool wantGradient = !gradient.IsEmpty;
+        double loss = LossFunctions.Evaluate(_loss, logits, targets, rows, OutputWidth, delta, wantGradient, 1f / rows, out correct);
+        if (wantGradient)
         {
-            return LossFunctions.Evaluate(_loss, logits, targets, rows, OutputWidth, default, 0f, out correct);
+            Backward(inputs, rows, gradient, l2);
         }
 
-        Span<float> delta = _deltas[Layers].AsSpan(0, rows * OutputWidth);
-        double loss = LossFunctions.Evaluate(_loss, logits, targets, rows, OutputWidth, delta, 1f / rows, out correct);
-        Backward(inputs, rows, gradient, l2);
         return loss;
     }
 
@@ -202,12 +205,9 @@ internal sealed class DenseNetwork
                 TensorPrimitives.MultiplyAdd(Weights(l), l2, weightGradient, weightGradient);
             }
 
+            // Bias gradient = column sums of delta, i.e. ones^T * delta, which the product kernel vectorises.
             Span<float> biasGradient = gradient.Slice(_biasOffsets[l], outWidth);
-            biasGradient.Clear();
-            for (int r = 0; r < rows; r++)
-            {
-                TensorPrimitives.Add(biasGradient, delta.Slice(r * outWidth, outWidth), biasGradient);
-            }
+            Gemm.MultiplyTransposedA(_ones.AsSpan(0, rows), delta, biasGradient, rows, 1, outWidth, accumulate: false);
 
             if (l > 1)
             {

@@ -10,15 +10,15 @@ namespace Llm.Finetune.Models;
 internal static class LossFunctions
 {
     /// <summary>
-    /// Returns the summed loss over <paramref name="rows"/> and, when <paramref name="gradient"/> is not empty,
+    /// Returns the summed loss over <paramref name="rows"/> and, when <paramref name="wantGradient"/> is set,
     /// writes d(loss)/d(logit) multiplied by <paramref name="gradientScale"/> (1/rows gives the mean's gradient).
+    /// <paramref name="gradient"/> (rows x width) is needed either way: categorical loss uses it as work space.
     /// <paramref name="correct"/> counts rows whose predicted class matches the target (classification only).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Evaluate(Loss loss, ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, int rows, int width,
-        Span<float> gradient, float gradientScale, out int correct)
+        Span<float> gradient, bool wantGradient, float gradientScale, out int correct)
     {
-        bool wantGradient = !gradient.IsEmpty;
         correct = 0;
         double total = 0;
         switch (loss)
@@ -55,39 +55,68 @@ internal static class LossFunctions
                 return total;
 
             case Loss.CategoricalCrossEntropy:
-                return Categorical(logits, targets, rows, width, gradient, gradientScale, ref correct);
+                return Categorical(logits, targets, rows, width, gradient, wantGradient, gradientScale, ref correct);
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(loss));
         }
     }
 
+    /// <summary>
+    /// Row-wise log-sum-exp with one vectorised exp over the whole batch: class counts are usually far
+    /// too small for per-row vector calls to pay off.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Categorical(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, int rows, int width,
-        Span<float> gradient, float gradientScale, ref int correct)
+        Span<float> work, bool wantGradient, float gradientScale, ref int correct)
     {
-        double total = 0;
-        Span<float> scratch = width <= 256 ? stackalloc float[width] : new float[width];
+        Span<float> e = work.Slice(0, rows * width);
         for (int r = 0; r < rows; r++)
         {
             ReadOnlySpan<float> z = logits.Slice(r * width, width);
+            Span<float> shifted = e.Slice(r * width, width);
+            float max = z[0];
+            for (int j = 1; j < width; j++)
+            {
+                max = MathF.Max(max, z[j]);
+            }
+
+            for (int j = 0; j < width; j++)
+            {
+                shifted[j] = z[j] - max;
+            }
+        }
+
+        TensorPrimitives.Exp(e, e);
+        double total = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            Span<float> row = e.Slice(r * width, width);
             int label = (int)targets[r];
-            int argMax = TensorPrimitives.IndexOfMax(z);
-            float max = z[argMax];
-            Span<float> e = gradient.IsEmpty ? scratch : gradient.Slice(r * width, width);
-            TensorPrimitives.Subtract(z, max, e);
-            TensorPrimitives.Exp(e, e);
-            float sum = TensorPrimitives.Sum(e);
-            total += max + Math.Log(sum) - z[label];
+            float sum = 0f;
+            int argMax = 0;
+            for (int j = 0; j < width; j++)
+            {
+                sum += row[j];
+                argMax = row[j] > row[argMax] ? j : argMax;
+            }
+
+            // loss = log-sum-exp(z) - z[label] = max + log(sum) - z[label], and max = z[argMax].
+            total += logits[r * width + argMax] + Math.Log(sum) - logits[r * width + label];
             if (argMax == label)
             {
                 correct++;
             }
 
-            if (!gradient.IsEmpty)
+            if (wantGradient)
             {
-                TensorPrimitives.Multiply(e, gradientScale / sum, e);
-                e[label] -= gradientScale;
+                float scale = gradientScale / sum;
+                for (int j = 0; j < width; j++)
+                {
+                    row[j] *= scale;
+                }
+
+                row[label] -= gradientScale;
             }
         }
 
