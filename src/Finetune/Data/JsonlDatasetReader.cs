@@ -1,166 +1,150 @@
-using System.Text.Json;
+using System.Buffers;
+using System.Text;
 
 namespace Llm.Finetune.Data;
 
 /// <summary>
 /// Reads JSON Lines datasets. Each non-blank line is an object with either <c>"features"</c>
 /// (array of numbers) or <c>"text"</c> (string), and either <c>"label"</c> (string, number or bool;
-/// classification) or <c>"target"</c> (number; regression). All rows must agree on both choices.
+/// classification) or <c>"target"</c> (number; regression). All rows must agree on both choices;
+/// other properties are ignored.
 /// </summary>
 public static class JsonlDatasetReader
 {
-    public static LabeledDataset ReadFile(string path)
+    /// <summary>Reads a UTF-8 file; lines are parsed straight from the file's bytes without decoding to strings.</summary>
+    public static LabeledDataset ReadFile(string path) => ReadUtf8(File.ReadAllBytes(path));
+
+    /// <summary>Parses UTF-8 JSON Lines (an optional byte-order mark is skipped).</summary>
+    public static LabeledDataset ReadUtf8(ReadOnlySpan<byte> data)
     {
-        using var reader = new StreamReader(path);
-        return Read(reader);
+        if (data.StartsWith("\uFEFF"u8))
+        {
+            data = data[3..];
+        }
+
+        var builder = new Builder();
+        int lineNumber = 0;
+        while (!data.IsEmpty)
+        {
+            int newline = data.IndexOf((byte)'\n');
+            ReadOnlySpan<byte> line = newline < 0 ? data : data[..newline];
+            data = newline < 0 ? default : data[(newline + 1)..];
+            lineNumber++;
+            line = line.TrimEnd((byte)'\r');
+            if (!line.Trim(" \t"u8).IsEmpty)
+            {
+                builder.Add(line, lineNumber);
+            }
+        }
+
+        return builder.Build(lineNumber);
     }
 
     public static LabeledDataset Read(TextReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var targets = new TargetCollector();
-        var features = new List<float>();
-        var texts = new List<string>();
-        int featureCount = -1;
-        bool? isText = null;
-        int lineNumber = 0;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        var builder = new Builder();
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            int lineNumber = 0;
+            string? line;
+            while ((line = reader.ReadLine()) is not null)
             {
-                continue;
+                lineNumber++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                int needed = Encoding.UTF8.GetMaxByteCount(line.Length);
+                if (buffer.Length < needed)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(needed);
+                }
+
+                int length = Encoding.UTF8.GetBytes(line, buffer);
+                builder.Add(buffer.AsSpan(0, length), lineNumber);
             }
 
-            using JsonDocument document = Parse(line, lineNumber);
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new DatasetFormatException(lineNumber, null, null, "each line must be a JSON object.");
-            }
+            return builder.Build(lineNumber);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
-            bool hasFeatures = root.TryGetProperty("features", out JsonElement featureElement);
-            bool hasText = root.TryGetProperty("text", out JsonElement textElement);
-            if (hasFeatures == hasText)
+    private sealed class Builder
+    {
+        private readonly TargetCollector _targets = new();
+        private readonly List<float> _features = [];
+        private readonly List<string> _texts = [];
+        private int _featureCount = -1;
+        private bool? _isText;
+
+        public void Add(ReadOnlySpan<byte> utf8, int lineNumber)
+        {
+            JsonlRow row = JsonlRow.Parse(utf8, lineNumber, _features);
+            bool hasText = row.Text is not null;
+            if (row.HasFeatures == hasText)
             {
                 throw new DatasetFormatException(lineNumber, null, null, "a row needs exactly one of 'features' or 'text'.");
             }
 
-            isText ??= hasText;
-            if (isText != hasText)
+            _isText ??= hasText;
+            if (_isText != hasText)
             {
-                throw new DatasetFormatException(lineNumber, hasText ? "text" : "features", null,
-                    "a file cannot mix text rows and numeric feature rows.");
+                throw new DatasetFormatException(lineNumber, hasText ? "text" : "features", null, "a file cannot mix text rows and numeric feature rows.");
             }
 
             if (hasText)
             {
-                texts.Add(textElement.ValueKind == JsonValueKind.String
-                    ? textElement.GetString()!
-                    : throw new DatasetFormatException(lineNumber, "text", null, "'text' must be a string."));
+                _texts.Add(row.Text!);
+            }
+            else if (_featureCount >= 0 && row.FeatureCount != _featureCount)
+            {
+                throw new DatasetFormatException(lineNumber, "features", null, $"expected {_featureCount} features like earlier rows, found {row.FeatureCount}.");
             }
             else
             {
-                int count = ReadFeatures(featureElement, lineNumber, features);
-                if (featureCount >= 0 && count != featureCount)
-                {
-                    throw new DatasetFormatException(lineNumber, "features", null, $"expected {featureCount} features like earlier rows, found {count}.");
-                }
-
-                featureCount = count;
+                _featureCount = row.FeatureCount;
             }
 
-            ReadTarget(root, lineNumber, targets);
-        }
-
-        if (isText is null)
-        {
-            throw new DatasetFormatException(Math.Max(lineNumber, 1), null, null, "the file contains no rows.");
-        }
-
-        (int[]? labels, float[]? values, string[]? names) = targets.Build();
-        if (isText == true)
-        {
-            return targets.Kind == ProblemKind.Classification
-                ? TextDataset.ForClassification([.. texts], labels!, names!)
-                : TextDataset.ForRegression([.. texts], values!);
-        }
-
-        return targets.Kind == ProblemKind.Classification
-            ? Dataset.ForClassification([.. features], featureCount, labels!, names!)
-            : Dataset.ForRegression([.. features], featureCount, values!);
-    }
-
-    private static JsonDocument Parse(string line, int lineNumber)
-    {
-        try
-        {
-            return JsonDocument.Parse(line);
-        }
-        catch (JsonException e)
-        {
-            int? column = e.BytePositionInLine is long position ? (int)position + 1 : null;
-            string detail = e.Message.Split(" LineNumber:", 2)[0].TrimEnd();
-            throw new DatasetFormatException(lineNumber, null, column, $"malformed JSON ({detail})", e);
-        }
-    }
-
-    private static int ReadFeatures(JsonElement element, int lineNumber, List<float> features)
-    {
-        if (element.ValueKind != JsonValueKind.Array)
-        {
-            throw new DatasetFormatException(lineNumber, "features", null, "'features' must be an array of numbers.");
-        }
-
-        int count = 0;
-        foreach (JsonElement value in element.EnumerateArray())
-        {
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetSingle(out float number) || !float.IsFinite(number))
+            if ((row.Label is null) == (row.Target is null))
             {
-                throw new DatasetFormatException(lineNumber, $"features[{count}]", null, $"expected a finite number, found {value.GetRawText()}.");
+                throw new DatasetFormatException(lineNumber, null, null, "a row needs exactly one of 'label' or 'target'.");
             }
 
-            features.Add(number);
-            count++;
-        }
-
-        if (count == 0)
-        {
-            throw new DatasetFormatException(lineNumber, "features", null, "'features' is empty.");
-        }
-
-        return count;
-    }
-
-    private static void ReadTarget(JsonElement root, int lineNumber, TargetCollector targets)
-    {
-        bool hasLabel = root.TryGetProperty("label", out JsonElement label);
-        bool hasTarget = root.TryGetProperty("target", out JsonElement target);
-        if (hasLabel == hasTarget)
-        {
-            throw new DatasetFormatException(lineNumber, null, null, "a row needs exactly one of 'label' or 'target'.");
-        }
-
-        if (hasLabel)
-        {
-            string text = label.ValueKind switch
+            if (row.Label is not null)
             {
-                JsonValueKind.String => label.GetString()!,
-                JsonValueKind.Number => label.GetRawText(),
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                _ => throw new DatasetFormatException(lineNumber, "label", null, "'label' must be a string, number or boolean."),
-            };
-            targets.AddLabel(text, lineNumber, "label");
-            return;
+                _targets.AddLabel(row.Label, lineNumber, "label");
+            }
+            else
+            {
+                _targets.AddTarget(row.Target!.Value, lineNumber, "target");
+            }
         }
 
-        if (target.ValueKind != JsonValueKind.Number || !target.TryGetSingle(out float value))
+        public LabeledDataset Build(int lastLine)
         {
-            throw new DatasetFormatException(lineNumber, "target", null, $"expected a number, found {target.GetRawText()}.");
-        }
+            if (_isText is null)
+            {
+                throw new DatasetFormatException(Math.Max(lastLine, 1), null, null, "the file contains no rows.");
+            }
 
-        targets.AddTarget(value, lineNumber, "target");
+            (int[]? labels, float[]? values, string[]? names) = _targets.Build();
+            if (_isText == true)
+            {
+                return _targets.Kind == ProblemKind.Classification
+                    ? TextDataset.ForClassification([.. _texts], labels!, names!)
+                    : TextDataset.ForRegression([.. _texts], values!);
+            }
+
+            return _targets.Kind == ProblemKind.Classification
+                ? Dataset.ForClassification([.. _features], _featureCount, labels!, names!)
+                : Dataset.ForRegression([.. _features], _featureCount, values!);
+        }
     }
 }

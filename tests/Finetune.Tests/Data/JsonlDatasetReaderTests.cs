@@ -66,6 +66,28 @@ public class JsonlDatasetReaderTests
         Assert.Equal("target", Fails("{\"features\":[1],\"target\":\"high\"}").Field);
         Assert.Equal("label", Fails("{\"features\":[1],\"label\":\"  \"}").Field);
         Fails("");
+        Assert.Equal("features", Fails("{\"features\":[1],\"features\":[2],\"label\":\"a\"}").Field);
+        Assert.Equal(2, Fails("{\"features\":[1],\"label\":\"a\"}\n{\"features\":[1],\"label\":\"a\"} x").LineNumber);
+    }
+
+    [Fact]
+    public void ByteReaderHandlesBomCrLfAndReportsLines()
+    {
+        byte[] good = [0xEF, 0xBB, 0xBF, .. "{\"features\":[1],\"label\":\"a\"}\r\n\r\n{\"features\":[2],\"label\":\"b\"}\r\n"u8];
+        var data = Assert.IsType<Dataset>(JsonlDatasetReader.ReadUtf8(good));
+        Assert.Equal([1f, 2f], data.Features.ToArray());
+
+        byte[] bad = "{\"features\":[1],\"label\":\"a\"}\n\n{\"features\":[2 3],\"label\":\"b\"}"u8.ToArray();
+        var error = Assert.Throws<DatasetFormatException>(() => JsonlDatasetReader.ReadUtf8(bad));
+        Assert.Equal(3, error.LineNumber);
+        Assert.Equal(16, error.Column); // the unexpected "3"
+    }
+
+    [Fact]
+    public void UnknownPropertiesAreIgnored()
+    {
+        var data = Assert.IsType<Dataset>(Read("{\"id\":{\"nested\":[1,2]},\"features\":[1],\"label\":\"a\",\"note\":\"x\"}"));
+        Assert.Equal([1f], data.Features.ToArray());
     }
 
     [Fact]
