@@ -35,6 +35,10 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
         CheckCompatible(model, train, nameof(train));
+        if (train.Count == 0)
+        {
+            throw new ArgumentException("The training data has no rows.", nameof(train));
+        }
         if (validation is not null)
         {
             CheckCompatible(model, validation, nameof(validation));

@@ -27,7 +27,7 @@ public sealed record TrainingOptions
     /// <summary>Fit a <see cref="Data.Standardizer"/> on the training rows and train on standardised features.</summary>
     public bool Standardize { get; init; } = true;
 
-    /// <summary>Stop after this many epochs without validation-loss improvement; 0 disables early stopping.</summary>
+    /// <summary>Stop after this many epochs without validation-loss improvement; 0 disables early stopping. Needs validation data.</summary>
     public int EarlyStoppingPatience { get; init; }
 
     /// <summary>An epoch counts as an improvement only if validation loss drops by more than this.</summary>
