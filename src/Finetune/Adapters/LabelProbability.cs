@@ -1,0 +1,3 @@
+namespace Llm.Finetune.Adapters;
+
+public readonly record struct LabelProbability(string Label, float Probability);

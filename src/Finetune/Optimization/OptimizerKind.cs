@@ -1,0 +1,8 @@
+namespace Llm.Finetune.Optimization;
+
+public enum OptimizerKind
+{
+    Sgd,
+    Momentum,
+    Adam,
+}

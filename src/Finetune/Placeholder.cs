@@ -1,1 +1,0 @@
-namespace Llm.Finetune; internal static class Placeholder { }
