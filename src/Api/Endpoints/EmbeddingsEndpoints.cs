@@ -37,6 +37,7 @@ public static class EmbeddingsEndpoints
         if (request.Dimensions > engine.Dimensions)
             throw OpenAiException.OutOfRange("dimensions", $"this model's embeddings have {engine.Dimensions} dimensions");
 
+        if (input.Texts?.Any(string.IsNullOrEmpty) == true) throw OpenAiException.InvalidRequest("'input' must not contain empty strings.", "input");
         var tokens = new IReadOnlyList<int>[input.Count];
         for (var i = 0; i < tokens.Length; i++)
             tokens[i] = input.Texts is { } texts ? model.Tokenize(texts[i], addSpecial: true, parseSpecial: false) : input.TokenLists![i];
