@@ -1,4 +1,5 @@
 using Llm.Runtime.Chat.Jinja;
+using Llm.Runtime.Chat.Tools;
 using LLama.Native;
 using Microsoft.Extensions.Logging;
 
@@ -24,9 +25,24 @@ public abstract partial class ChatTemplate
     /// <summary>Gets where the template comes from, e.g. <c>model</c>, <c>override</c>, <c>default (chatml)</c> or <c>llama.cpp (chatml)</c>.</summary>
     public abstract string Source { get; }
 
-    /// <summary>Renders the conversation.</summary>
+    /// <summary>Gets a value indicating whether the template has its own tool section (else tools are taught by <see cref="GenericToolPrompt"/>).</summary>
+    public abstract bool RendersTools { get; }
+
+    /// <summary>Gets the format the model is taught to write tool calls in.</summary>
+    public abstract ToolCallFormat ToolCallFormat { get; }
+
+    /// <summary>Renders the conversation; tools reach the prompt through the template or, lacking a tool section, the generic tool prompt.</summary>
     /// <exception cref="ChatTemplateException">The template refused the conversation.</exception>
-    public abstract string Render(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions? options = null);
+    public string Render(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions? options = null)
+    {
+        options ??= ChatRenderOptions.Default;
+        if (!RendersTools && (options.Tools is { Count: > 0 } || messages.Any(m => m.ToolCalls is { Count: > 0 } || m.Role == "tool")))
+            return RenderCore(GenericToolPrompt.Apply(messages, options.Tools), options with { Tools = null });
+        return RenderCore(messages, options);
+    }
+
+    /// <summary>Renders exactly what it is given.</summary>
+    protected abstract string RenderCore(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions options);
 
     /// <summary>Chooses the template for a model.</summary>
     /// <param name="model">The model handle (for llama.cpp's built-in formats).</param>
@@ -38,13 +54,13 @@ public abstract partial class ChatTemplate
     public static ChatTemplate Create(SafeLlamaModelHandle model, SpecialTokenText tokens, string? modelTemplate, string? overrideTemplate, ILogger logger)
     {
         if (!string.IsNullOrWhiteSpace(overrideTemplate)) return FromOverride(model, tokens, overrideTemplate);
-        if (string.IsNullOrEmpty(modelTemplate)) return new JinjaChatTemplate(JinjaTemplate.Parse(DefaultTemplate), tokens, "default (chatml)");
+        if (string.IsNullOrEmpty(modelTemplate)) return JinjaChatTemplate.Create(DefaultTemplate, tokens, "default (chatml)");
 
         var reason = JinjaChatTemplate.TryCreate(modelTemplate, tokens, "model", out var jinja);
         if (jinja is not null) return jinja;
         var builtIn = LlamaCppChatTemplate.TryCreate(model, null, "llama.cpp");
         LogFallback(logger, reason!, builtIn?.Source ?? "default (chatml)");
-        return (ChatTemplate?)builtIn ?? new JinjaChatTemplate(JinjaTemplate.Parse(DefaultTemplate), tokens, "default (chatml)");
+        return (ChatTemplate?)builtIn ?? JinjaChatTemplate.Create(DefaultTemplate, tokens, "default (chatml)");
     }
 
     /// <summary>Parses Jinja template text given at run time (e.g. by a template author testing a template).</summary>
@@ -53,7 +69,7 @@ public abstract partial class ChatTemplate
     {
         try
         {
-            return new JinjaChatTemplate(JinjaTemplate.Parse(text), tokens, "request");
+            return JinjaChatTemplate.Create(text, tokens, "request");
         }
         catch (JinjaSyntaxException ex)
         {

@@ -1,13 +1,53 @@
 using Llm.Runtime.Chat.Jinja;
+using Llm.Runtime.Chat.Tools;
 
 namespace Llm.Runtime.Chat;
 
 /// <summary>A chat template rendered by the project's Jinja engine, with the variables Hugging Face templates expect.</summary>
-internal sealed class JinjaChatTemplate(JinjaTemplate template, SpecialTokenText tokens, string source) : ChatTemplate
+internal sealed class JinjaChatTemplate : ChatTemplate
 {
     private static readonly ChatPromptMessage[] Probe = [new("user", "hi")];
+    private static readonly ChatRenderOptions ProbeWithTool = new()
+    {
+        Tools = [System.Text.Json.JsonDocument.Parse("""{"type":"function","function":{"name":"probe_tool","description":"d","parameters":{"type":"object","properties":{}}}}""").RootElement],
+    };
 
-    public override string Source { get; } = source;
+    private readonly JinjaTemplate template;
+    private readonly SpecialTokenText tokens;
+
+    private JinjaChatTemplate(JinjaTemplate template, string text, SpecialTokenText tokens, string source)
+    {
+        this.template = template;
+        this.tokens = tokens;
+        Source = source;
+        ToolCallFormat = ToolCallFormats.Detect(text);
+        RendersTools = MentionsTools(text) && RendersProbeTool();
+    }
+
+    public override string Source { get; }
+
+    public override bool RendersTools { get; }
+
+    public override ToolCallFormat ToolCallFormat { get; }
+
+    /// <summary>Parses a template.</summary>
+    /// <exception cref="JinjaSyntaxException">The text is not a valid template.</exception>
+    public static JinjaChatTemplate Create(string text, SpecialTokenText tokens, string source) => new(JinjaTemplate.Parse(text), text, tokens, source);
+
+    private static bool MentionsTools(string text) => text.Contains("tools", StringComparison.Ordinal);
+
+    // A template has a tool section when a tool changes what it renders.
+    private bool RendersProbeTool()
+    {
+        try
+        {
+            return RenderCore(Probe, ProbeWithTool).Contains("probe_tool", StringComparison.Ordinal);
+        }
+        catch (ChatTemplateException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Parses and test-renders a template; returns null and sets the template, or returns why it cannot be used.</summary>
     public static string? TryCreate(string text, SpecialTokenText tokens, string source, out JinjaChatTemplate? template)
@@ -15,7 +55,7 @@ internal sealed class JinjaChatTemplate(JinjaTemplate template, SpecialTokenText
         template = null;
         try
         {
-            var candidate = new JinjaChatTemplate(JinjaTemplate.Parse(text), tokens, source);
+            var candidate = Create(text, tokens, source);
             candidate.Render(Probe);
             template = candidate;
             return null;
@@ -31,14 +71,13 @@ internal sealed class JinjaChatTemplate(JinjaTemplate template, SpecialTokenText
         catch (ChatTemplateException)
         {
             // The template refused the probe conversation on purpose (raise_exception): it works.
-            template = new JinjaChatTemplate(JinjaTemplate.Parse(text), tokens, source);
+            template = Create(text, tokens, source);
             return null;
         }
     }
 
-    public override string Render(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions? options = null)
+    protected override string RenderCore(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions options)
     {
-        options ??= ChatRenderOptions.Default;
         try
         {
             return template.Render(ChatTemplateVariables.Create(messages, options, tokens, normalizeToolCallIds: false));

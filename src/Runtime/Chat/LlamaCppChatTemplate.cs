@@ -2,6 +2,7 @@ using System.Text;
 using LLama;
 using LLama.Exceptions;
 using LLama.Native;
+using Llm.Runtime.Chat.Tools;
 
 namespace Llm.Runtime.Chat;
 
@@ -23,6 +24,10 @@ internal sealed class LlamaCppChatTemplate : ChatTemplate
 
     public override string Source { get; }
 
+    public override bool RendersTools => false;
+
+    public override ToolCallFormat ToolCallFormat => ToolCallFormat.Hermes;
+
     /// <summary>The model's own template (name null) or a named built-in; null when llama.cpp does not recognise it.</summary>
     public static LlamaCppChatTemplate? TryCreate(SafeLlamaModelHandle model, string? name, string source)
     {
@@ -37,12 +42,12 @@ internal sealed class LlamaCppChatTemplate : ChatTemplate
         }
     }
 
-    public override string Render(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions? options = null)
+    protected override string RenderCore(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions options)
     {
         try
         {
             var template = _model is not null ? new LLamaTemplate(_model, null, strict: true) : new LLamaTemplate(_name);
-            template.AddAssistant = (options ?? ChatRenderOptions.Default).AddGenerationPrompt;
+            template.AddAssistant = options.AddGenerationPrompt;
             foreach (var message in messages) template.Add(message.Role == "developer" ? "system" : message.Role, message.Content ?? string.Empty);
             return Encoding.UTF8.GetString(template.Apply());
         }
