@@ -22,4 +22,5 @@ public sealed record ChatChunkChoice(int Index, ChatDelta Delta, JsonElement? Lo
 /// <summary>What a chunk adds to the message; absent fields are left out (the finish chunk's delta is <c>{}</c>).</summary>
 public sealed record ChatDelta(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ToolCallDelta>? ToolCalls = null);

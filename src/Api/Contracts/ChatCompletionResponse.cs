@@ -19,8 +19,10 @@ public sealed record ChatCompletionResponse(
 /// <summary>One choice of a chat completion.</summary>
 public sealed record ChatChoice(int Index, AssistantMessage Message, JsonElement? Logprobs, string FinishReason);
 
-/// <summary>The assistant's reply.</summary>
-public sealed record AssistantMessage(string? Content)
+/// <summary>The assistant's reply: text, tool calls, or both.</summary>
+public sealed record AssistantMessage(
+    string? Content,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ToolCallOut>? ToolCalls = null)
 {
     public string Role => "assistant";
     public string? Refusal => null;

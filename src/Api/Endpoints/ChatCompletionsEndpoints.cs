@@ -1,8 +1,9 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using Llm.Api.Contracts;
 using Llm.Api.Errors;
 using Llm.Api.Generation;
+using Llm.Runtime.Chat;
+using Llm.Runtime.Chat.Tools;
 using Llm.Runtime.Errors;
 using Llm.Runtime.Inference;
 using Llm.Runtime.Models;
@@ -10,7 +11,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Llm.Api.Endpoints;
 
-/// <summary><c>POST /v1/chat/completions</c>, streamed or not.</summary>
+/// <summary><c>POST /v1/chat/completions</c>, streamed or not, with tool calls.</summary>
 public static class ChatCompletionsEndpoints
 {
     public static IEndpointRouteBuilder MapChatCompletions(this IEndpointRouteBuilder routes)
@@ -26,13 +27,15 @@ public static class ChatCompletionsEndpoints
         var modelName = SamplingMapper.Model(request);
         var turns = ChatPromptMapper.ToPrompt(request.Messages);
         ChatPromptMapper.RejectUnsupported(request);
+        var tools = ToolRequestMapper.Map(request);
         var sampling = SamplingMapper.ToSamplingParams(request);
         var stops = SamplingMapper.Stops(request);
         var maxTokens = SamplingMapper.MaxTokens(request.MaxCompletionTokens, "max_completion_tokens")
                         ?? SamplingMapper.MaxTokens(request.MaxTokens, "max_tokens");
 
         var model = models.Get(modelName);
-        var prompt = model.TokenizeChat(model.Template.Render(turns));
+        if (tools is { Mode: not ToolChoiceMode.Auto }) throw OpenAiException.Unsupported("tool_choice", "Requiring a tool call");
+        var prompt = model.TokenizeChat(model.Template.Render(turns, new ChatRenderOptions { Tools = tools?.Tools }));
         GenerationStream stream;
         try
         {
@@ -43,13 +46,9 @@ public static class ChatCompletionsEndpoints
             throw OpenAiException.InvalidRequest(ex.Message, "messages", "context_length_exceeded");
         }
 
-        var id = ResponseIds.New("chatcmpl-");
-        var created = ResponseIds.Now();
+        var reply = new ChatReply(ResponseIds.New("chatcmpl-"), ResponseIds.Now(), modelName, tools, model.Template.ToolCallFormat);
         if (request.Stream == true)
-        {
-            var includeUsage = request.StreamOptions?.IncludeUsage == true;
-            return TypedResults.ServerSentEvents(StreamAsync(stream, id, created, modelName, includeUsage, cancellationToken));
-        }
+            return TypedResults.ServerSentEvents(ChatCompletionStreamer.StreamAsync(stream, reply, request.StreamOptions?.IncludeUsage == true, cancellationToken));
 
         var text = new StringBuilder();
         GenerationUpdate last = default;
@@ -58,50 +57,8 @@ public static class ChatCompletionsEndpoints
             text.Append(update.Text);
             last = update;
         }
-        var choice = new ChatChoice(0, new AssistantMessage(text.ToString()), null, FinishReasons.ToWire(last.FinishReason ?? FinishReason.Stop));
-        return TypedResults.Ok(new ChatCompletionResponse(id, created, modelName, [choice], new Usage(stream.PromptTokens, last.CompletionTokens, new PromptTokensDetails(0))));
-    }
-
-    private static async IAsyncEnumerable<string> StreamAsync(
-        GenerationStream stream, string id, long created, string model, bool includeUsage, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var context = OpenAiJsonContext.Default.ChatCompletionChunk;
-        string Chunk(ChatDelta delta, string? finish) =>
-            SseSerializer.Serialize(new ChatCompletionChunk(id, created, model, [new ChatChunkChoice(0, delta, null, finish)], null), context);
-
-        yield return Chunk(new ChatDelta("assistant", string.Empty), null);
-        await using var updates = stream.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        var completionTokens = 0;
-        while (true)
-        {
-            GenerationUpdate update;
-            string? failure = null;
-            try
-            {
-                if (!await updates.MoveNextAsync()) break;
-                update = updates.Current;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                failure = SseSerializer.Error(ex);
-                update = default;
-            }
-            if (failure is not null)
-            {
-                yield return failure;
-                yield break;
-            }
-
-            if (update.Text.Length > 0) yield return Chunk(new ChatDelta(null, update.Text), null);
-            completionTokens = update.CompletionTokens;
-            if (update.FinishReason is { } reason) yield return Chunk(new ChatDelta(null, null), FinishReasons.ToWire(reason));
-        }
-
-        if (includeUsage)
-        {
-            var usage = new Usage(stream.PromptTokens, completionTokens, new PromptTokensDetails(0));
-            yield return SseSerializer.Serialize(new ChatCompletionChunk(id, created, model, [], usage), context);
-        }
-        yield return SseSerializer.Done;
+        var usage = new Usage(stream.PromptTokens, last.CompletionTokens, new PromptTokensDetails(0));
+        var (message, finish) = reply.Complete(text.ToString(), last.FinishReason ?? FinishReason.Stop);
+        return TypedResults.Ok(new ChatCompletionResponse(reply.Id, reply.Created, modelName, [new ChatChoice(0, message, null, finish)], usage));
     }
 }

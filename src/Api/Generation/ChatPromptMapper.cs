@@ -17,10 +17,6 @@ internal static class ChatPromptMapper
             if (top is < 0 or > 20) throw OpenAiException.OutOfRange("top_logprobs", "must be between 0 and 20");
             if (request.Logprobs != true) throw OpenAiException.InvalidRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
         }
-        if (IsPresent(request.Tools) && request.Tools!.Value.ValueKind == System.Text.Json.JsonValueKind.Array && request.Tools.Value.GetArrayLength() > 0)
-            throw OpenAiException.Unsupported("tools", "Tool calling");
-        if (IsPresent(request.ToolChoice) && !(request.ToolChoice!.Value.ValueKind == System.Text.Json.JsonValueKind.String && request.ToolChoice.Value.GetString() is "none" or "auto"))
-            throw OpenAiException.Unsupported("tool_choice", "Forcing a tool call");
         if (IsPresent(request.ResponseFormat) && !IsTextFormat(request.ResponseFormat!.Value))
             throw OpenAiException.Unsupported("response_format", "Structured output (json_object, json_schema)");
         if (IsPresent(request.Functions)) throw OpenAiException.Unsupported("functions", "Legacy function calling");

@@ -47,7 +47,13 @@ public sealed class BadRequestTests(ServerFixture server)
         { Chat, """{"model":"demo",""" + User + ""","logit_bias":{"999999":1}}""", 400, "logit_bias", null },
         { Chat, """{"model":"demo",""" + User + ""","logprobs":true}""", 400, "logprobs", "unsupported_parameter" },
         { Chat, """{"model":"demo",""" + User + ""","top_logprobs":2}""", 400, "top_logprobs", null },
-        { Chat, """{"model":"demo",""" + User + ""","tools":[{"type":"function","function":{"name":"f"}}]}""", 400, "tools", "unsupported_parameter" },
+        { Chat, """{"model":"demo",""" + User + ""","tools":[{"type":"function","function":{"name":"bad name!"}}]}""", 400, "tools[0].function.name", null },
+        { Chat, """{"model":"demo",""" + User + ""","tools":{"type":"function"}}""", 400, "tools", null },
+        { Chat, """{"model":"demo",""" + User + ""","tools":[{"type":"custom","custom":{"name":"x"}}]}""", 400, "tools[0].type", "unsupported_parameter" },
+        { Chat, """{"model":"demo",""" + User + ""","tool_choice":"required"}""", 400, "tool_choice", null },
+        { Chat, """{"model":"demo",""" + User + ""","tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":{"type":"function","function":{"name":"g"}}}""", 400, "tool_choice", null },
+        { Chat, """{"model":"demo",""" + User + ""","tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":"sometimes"}""", 400, "tool_choice", null },
+        { Chat, """{"model":"demo","messages":[{"role":"assistant","tool_calls":[{"type":"function","function":{"name":"f","arguments":"{}"}}]}]}""", 400, "messages[0].tool_calls[0].id", null },
         { Chat, """{"model":"demo",""" + User + ""","response_format":{"type":"json_object"}}""", 400, "response_format", "unsupported_parameter" },
         { Chat, """{"model":"demo",""" + User + ""","stream_options":{"include_usage":true}}""", 400, "stream_options", null },
         { Chat, """{"model":"demo",""" + User + ""","stream":"yes"}""", 400, "stream", null },
@@ -89,7 +95,10 @@ public sealed class BadRequestTests(ServerFixture server)
     public async Task OversizedBodyIsA413()
     {
         var body = """{"model":"demo","messages":[{"role":"user","content":" """ + new string('a', 5 * 1024 * 1024) + "\"}]}";
-        using var response = await server.Http.PostAsync(Chat, new StringContent(body, Encoding.UTF8, "application/json"));
+        // As curl does for large bodies: wait for the server's go-ahead, so a refusal cannot race the upload.
+        using var request = new HttpRequestMessage(HttpMethod.Post, Chat) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        using var response = await server.Http.SendAsync(request);
         await AssertErrorAsync(response, 413, null, "request_too_large");
         await AssertStillServingAsync();
     }
