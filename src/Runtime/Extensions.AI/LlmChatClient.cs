@@ -1,0 +1,130 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Llm.Runtime.Chat;
+using Llm.Runtime.Chat.Tools;
+using Llm.Runtime.Inference;
+using Llm.Runtime.Models;
+using Microsoft.Extensions.AI;
+
+namespace Llm.Runtime.Extensions.AI;
+
+/// <summary>
+/// <see cref="IChatClient"/> over a loaded model, in process: the same chat templates, engine, stop matching and
+/// tool-call parsing as the HTTP server, without HTTP. Wrap it with <c>ChatClientBuilder.UseFunctionInvocation()</c>
+/// to have tools called.
+/// </summary>
+/// <remarks>Thread-safe: concurrent calls become concurrent sequences of the model's engine.</remarks>
+public sealed class LlmChatClient(ModelHost model) : IChatClient
+{
+    private readonly ChatClientMetadata _metadata = new("llm", null, model.Info.Name);
+
+    /// <inheritdoc/>
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var (stream, tools) = Submit(messages, options, cancellationToken);
+        var text = new StringBuilder();
+        GenerationUpdate last = default;
+        await foreach (var update in stream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            text.Append(update.Text);
+            last = update;
+        }
+
+        var parsed = tools is null ? new ParsedOutput(text.ToString(), []) : ToolCallParser.Parse(text.ToString(), model.Template.ToolCallFormat);
+        var contents = new List<AIContent>();
+        if (!string.IsNullOrEmpty(parsed.Content)) contents.Add(new TextContent(parsed.Content));
+        foreach (var call in parsed.Calls) contents.Add(ToContent(call));
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents))
+        {
+            ModelId = model.Info.Name,
+            ResponseId = NewId("chatcmpl-"),
+            CreatedAt = DateTimeOffset.UtcNow,
+            FinishReason = parsed.Calls.Count > 0 ? ChatFinishReason.ToolCalls : ToFinishReason(last.FinishReason),
+            Usage = new UsageDetails { InputTokenCount = stream.PromptTokens, OutputTokenCount = last.CompletionTokens, TotalTokenCount = stream.PromptTokens + last.CompletionTokens },
+        };
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        // Validate and queue now, so argument errors surface at the call rather than at the first MoveNextAsync.
+        var (stream, tools) = Submit(messages, options, cancellationToken);
+        return StreamAsync(stream, tools is null ? null : new ToolCallStreamFilter(model.Template.ToolCallFormat), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null) return null;
+        if (serviceType == typeof(ChatClientMetadata)) return _metadata;
+        return serviceType.IsInstanceOfType(this) ? this : serviceType.IsInstanceOfType(model) ? model : null;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+    }
+
+    private (GenerationStream Stream, IReadOnlyList<JsonElement>? Tools) Submit(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (options?.ResponseFormat is ChatResponseFormatJson) throw new NotSupportedException("Structured output (JSON response formats) is not supported yet.");
+        var tools = ChatOptionsMapper.Tools(options);
+        var prompt = model.Template.Render(ChatMessageMapper.ToPrompt(messages, options), new ChatRenderOptions { Tools = tools });
+        var request = new GenerationRequest
+        {
+            PromptTokens = model.TokenizeChat(prompt),
+            MaxTokens = options?.MaxOutputTokens,
+            Sampling = ChatOptionsMapper.ToSampling(options),
+            Stop = options?.StopSequences?.ToArray() ?? [],
+        };
+        return (model.Submit(request, cancellationToken), tools);
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(GenerationStream stream, ToolCallStreamFilter? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var id = NewId("chatcmpl-");
+        var created = DateTimeOffset.UtcNow;
+        ChatResponseUpdate Update(IList<AIContent> contents, ChatFinishReason? finish = null) => new(ChatRole.Assistant, contents)
+        {
+            ResponseId = id,
+            MessageId = id,
+            ModelId = model.Info.Name,
+            CreatedAt = created,
+            FinishReason = finish,
+        };
+
+        await foreach (var update in stream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var text = filter is null ? update.Text : filter.Push(update.Text);
+            if (text.Length > 0) yield return Update([new TextContent(text)]);
+            if (update.FinishReason is not { } reason) continue;
+
+            var contents = new List<AIContent>();
+            var finish = ToFinishReason(reason);
+            if (filter?.Finish() is { } end)
+            {
+                if (!string.IsNullOrEmpty(end.Content)) contents.Add(new TextContent(end.Content));
+                foreach (var call in end.Calls) contents.Add(ToContent(call));
+                if (end.Calls.Count > 0) finish = ChatFinishReason.ToolCalls;
+            }
+            contents.Add(new UsageContent(new UsageDetails { InputTokenCount = stream.PromptTokens, OutputTokenCount = update.CompletionTokens, TotalTokenCount = stream.PromptTokens + update.CompletionTokens }));
+            yield return Update(contents, finish);
+        }
+    }
+
+    private static FunctionCallContent ToContent(ParsedToolCall call)
+        => new(NewId("call_"), call.Name, JsonSerializer.Deserialize<Dictionary<string, object?>>(call.Arguments, AIJsonUtilities.DefaultOptions));
+
+    private static ChatFinishReason? ToFinishReason(FinishReason? reason) => reason switch
+    {
+        FinishReason.Length => ChatFinishReason.Length,
+        FinishReason.Stop => ChatFinishReason.Stop,
+        _ => null,
+    };
+
+    private static string NewId(string prefix) => prefix + RandomNumberGenerator.GetHexString(24, lowercase: true);
+}
