@@ -35,17 +35,12 @@ internal sealed partial class SchemaConverter
 
         // Extra items beyond the tuple: none if 'false'; any value if absent after a tuple (JSON Schema allows
         // them, but only minItems should make a model write them).
+        int? maxLength = max;
+        if (hasRest && rest.ValueKind == JsonValueKind.False) maxLength = Math.Min(max ?? int.MaxValue, prefixCount);
+        else if (!hasRest && hasPrefix) maxLength = Math.Min(max ?? int.MaxValue, Math.Max(prefixCount, min));
         string? restItem = null;
-        int? restMax = max;
-        if (hasRest && rest.ValueKind == JsonValueKind.False) restMax = 0;
-        else if (!hasRest && hasPrefix) restMax = Math.Min(max ?? int.MaxValue, Math.Max(prefixCount, min));
-        if (restMax is null || restMax > prefixCount)
-        {
-            restItem = hasRest
-                ? ItemRule(rest, Child(path, restKeyword), $"{hint}-item")
-                : _rules.Primitive("value");
-        }
-        var maxLength = restItem is null ? Math.Min(prefixCount, restMax ?? int.MaxValue) : restMax;
+        if (maxLength is null || maxLength > prefixCount)
+            restItem = hasRest ? ItemRule(rest, Child(path, restKeyword), $"{hint}-item") : _rules.Primitive("value");
         if (min > (maxLength ?? int.MaxValue))
             throw new JsonSchemaGrammarException("minItems", Child(path, "minItems"), "'minItems' exceeds the items the array may hold");
         if (maxLength == 0) return $"{open} {close}";
