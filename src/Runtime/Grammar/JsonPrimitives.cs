@@ -14,6 +14,9 @@ internal static class JsonPrimitives
         "hex4", "member",
     ];
 
+    /// <summary>The body of a negated class for unescaped string characters: quote, backslash, controls, non-scalars.</summary>
+    public const string CharExclusions = "\"\\\\\\x7F\\x00-\\x1F\\uD800-\\uDFFF\\U00110000-\\U001FFFFF";
+
     public readonly record struct Definition(string Body, string[] Uses);
 
     public static Definition Body(string name, JsonSchemaGrammarOptions options) => name switch
@@ -24,8 +27,10 @@ internal static class JsonPrimitives
         "member" => new("string \":\" space value", ["string", "value", "space"]),
         "array" => new("\"[\" space ( value ( \",\" space value )* )? \"]\" space", ["space", "value"]),
         "string" => new("\"\\\"\" char* \"\\\"\" space", ["char", "space"]),
-        // Any code point but '"', '\' and controls; or an escape.
-        "char" => new("[^\"\\\\\\x7F\\x00-\\x1F] | \"\\\\\" ( [\"\\\\/bfnrt] | \"u\" hex4 )", ["hex4"]),
+        // Any code point but '"', '\' and controls; or an escape. Surrogates and code points above U+10FFFF are
+        // excluded too: llama.cpp decodes any lead byte it sees, so without this a model could assemble invalid
+        // UTF-8 (e.g. F7 8B 95 A6) from byte tokens, which decodes to several U+FFFD and breaks maxLength.
+        "char" => new($"[^{CharExclusions}] | \"\\\\\" ( [\"\\\\/bfnrt] | \"u\" hex4 )", ["hex4"]),
         "hex4" => new("[0-9a-fA-F]{4}", []),
         "int-digits" => new("\"0\" | [1-9] [0-9]{0,15}", []),
         "frac" => new("\".\" [0-9]{1,16}", []),

@@ -17,6 +17,8 @@ internal sealed class PropertyNameExclusion(GbnfRuleSet rules, string hint)
         public bool IsName;
     }
 
+    private int _nodes;
+
     public string Build(IEnumerable<string> names)
     {
         var root = new Node();
@@ -43,10 +45,10 @@ internal sealed class PropertyNameExclusion(GbnfRuleSet rules, string hint)
         foreach (var (rune, child) in node.Children)
             alternatives.Add($"{Gbnf.Literal(new Rune(rune).ToString())} {NodeRule(child)}");
 
-        var excluded = new StringBuilder("\"\\\\\\x7F\\x00-\\x1F");
+        var excluded = new StringBuilder(JsonPrimitives.CharExclusions);
         foreach (var rune in node.Children.Keys) excluded.Append(Gbnf.ClassChar(new Rune(rune)));
         alternatives.Add($"( [^{excluded}] | \"\\\\\" ( [\"\\\\/bfnrt] | \"u\" {rules.Primitive("hex4")} ) ) {tail}");
         if (!node.IsName) alternatives.Add(quote);
-        return rules.Add($"{hint}-{alternatives.Count}", string.Join(" | ", alternatives));
+        return rules.Add($"{hint}-{++_nodes}", string.Join(" | ", alternatives));
     }
 }
