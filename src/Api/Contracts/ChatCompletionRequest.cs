@@ -43,4 +43,7 @@ public sealed record ChatCompletionRequest : ISamplingRequest
     public JsonElement? Prediction { get; init; }
     public JsonElement? WebSearchOptions { get; init; }
     public bool? ParallelToolCalls { get; init; }
+
+    // llama-server's raw GBNF extension.
+    public JsonElement? Grammar { get; init; }
 }

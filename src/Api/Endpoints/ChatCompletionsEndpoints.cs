@@ -5,6 +5,7 @@ using Llm.Api.Generation;
 using Llm.Runtime.Chat;
 using Llm.Runtime.Chat.Tools;
 using Llm.Runtime.Errors;
+using Llm.Runtime.Grammar;
 using Llm.Runtime.Inference;
 using Llm.Runtime.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,7 +35,7 @@ public static class ChatCompletionsEndpoints
                         ?? SamplingMapper.MaxTokens(request.MaxTokens, "max_tokens");
 
         var model = models.Get(modelName);
-        if (tools is { Mode: not ToolChoiceMode.Auto }) throw OpenAiException.Unsupported("tool_choice", "Requiring a tool call");
+        sampling = sampling with { Grammar = OutputGrammar(request, tools, model.Template.ToolCallFormat) };
         var prompt = model.TokenizeChat(model.Template.Render(turns, new ChatRenderOptions { Tools = tools?.Tools }));
         GenerationStream stream;
         try
@@ -60,5 +61,22 @@ public static class ChatCompletionsEndpoints
         var usage = new Usage(stream.PromptTokens, last.CompletionTokens, new PromptTokensDetails(0));
         var (message, finish) = reply.Complete(text.ToString(), last.FinishReason ?? FinishReason.Stop);
         return TypedResults.Ok(new ChatCompletionResponse(reply.Id, reply.Created, modelName, [new ChatChoice(0, message, null, finish)], usage));
+    }
+
+    // A forced tool call and a response format both constrain the whole output, so only one may be asked for.
+    private static GrammarSpec? OutputGrammar(ChatCompletionRequest request, ToolSettings? tools, ToolCallFormat format)
+    {
+        var responseGrammar = ResponseFormatMapper.ToGrammar(request.ResponseFormat);
+        if (tools is not { Mode: not ToolChoiceMode.Auto }) return responseGrammar;
+        if (responseGrammar is not null)
+            throw OpenAiException.InvalidRequest("'response_format' cannot be combined with a required or named 'tool_choice'.", "response_format");
+        try
+        {
+            return ToolCallGrammar.Build(tools.Tools, format, tools.ForcedName, tools.Parallel);
+        }
+        catch (JsonSchemaGrammarException ex)
+        {
+            throw OpenAiException.InvalidRequest($"A tool's parameter schema cannot be enforced: {ex.Message}", "tools", "invalid_json_schema");
+        }
     }
 }

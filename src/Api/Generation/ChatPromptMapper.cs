@@ -17,8 +17,8 @@ internal static class ChatPromptMapper
             if (top is < 0 or > 20) throw OpenAiException.OutOfRange("top_logprobs", "must be between 0 and 20");
             if (request.Logprobs != true) throw OpenAiException.InvalidRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
         }
-        if (IsPresent(request.ResponseFormat) && !IsTextFormat(request.ResponseFormat!.Value))
-            throw OpenAiException.Unsupported("response_format", "Structured output (json_object, json_schema)");
+        if (IsPresent(request.Grammar))
+            throw OpenAiException.Unsupported("grammar", "A raw GBNF grammar (LLamaSharp 0.30 cannot report an invalid one without crashing; use response_format json_schema)");
         if (IsPresent(request.Functions)) throw OpenAiException.Unsupported("functions", "Legacy function calling");
         if (IsPresent(request.FunctionCall)) throw OpenAiException.Unsupported("function_call", "Legacy function calling");
         if (IsPresent(request.Audio)) throw OpenAiException.Unsupported("audio", "Audio output");
@@ -99,8 +99,4 @@ internal static class ChatPromptMapper
 
     private static bool IsPresent(System.Text.Json.JsonElement? element)
         => element is { ValueKind: not System.Text.Json.JsonValueKind.Null and not System.Text.Json.JsonValueKind.Undefined };
-
-    private static bool IsTextFormat(System.Text.Json.JsonElement format)
-        => format.ValueKind == System.Text.Json.JsonValueKind.Object
-           && format.TryGetProperty("type", out var type) && type.ValueKind == System.Text.Json.JsonValueKind.String && type.GetString() == "text";
 }

@@ -36,6 +36,9 @@ public sealed record SamplingParams
     /// <summary>Gets biases added to the logits of token ids; negative infinity bans a token.</summary>
     public IReadOnlyDictionary<int, float> LogitBias { get; init; } = new Dictionary<int, float>();
 
+    /// <summary>Gets a grammar the output must follow (structured output, forced tool calls), or null.</summary>
+    public GrammarSpec? Grammar { get; init; }
+
     /// <summary>Gets the default parameters.</summary>
     public static SamplingParams Default { get; } = new();
 
