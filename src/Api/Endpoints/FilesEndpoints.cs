@@ -39,7 +39,12 @@ public static class FilesEndpoints
         }
         catch (InvalidDataException ex)
         {
-            throw ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) ? TooLarge(options) : OpenAiException.InvalidRequest($"The multipart body is malformed: {ex.Message}", "file");
+            throw ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) ? TooLarge(options) : Malformed(ex);
+        }
+        catch (IOException ex) when (ex is not BadHttpRequestException)
+        {
+            // A body that ends before its closing boundary surfaces as a plain IOException.
+            throw Malformed(ex);
         }
 
         var purpose = form["purpose"].ToString();
@@ -89,6 +94,8 @@ public static class FilesEndpoints
 
     private static OpenAiException NotFound(string id) =>
         new(StatusCodes.Status404NotFound, $"No such File object: {id}", "invalid_request_error", "id", "file_not_found");
+
+    private static OpenAiException Malformed(Exception ex) => OpenAiException.InvalidRequest($"The multipart body is malformed: {ex.Message}", "file");
 
     private static OpenAiException TooLarge(ServerOptions options) =>
         new(StatusCodes.Status413PayloadTooLarge, $"The file is larger than this server accepts ({options.MaxUploadBytes} bytes).", "invalid_request_error", "file", "file_too_large");
