@@ -1,3 +1,4 @@
+using Llm.Api.Cli;
 using Llm.Api.Hosting;
 
-return await LlmServer.RunAsync(args);
+return args is ["finetune", .. var rest] ? await FinetuneCommand.RunAsync(rest) : await LlmServer.RunAsync(args);

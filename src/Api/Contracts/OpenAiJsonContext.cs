@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Llm.Api.Contracts.FineTuning;
 
 namespace Llm.Api.Contracts;
 
@@ -29,4 +30,13 @@ namespace Llm.Api.Contracts;
 [JsonSerializable(typeof(DetokenizeRequest))]
 [JsonSerializable(typeof(DetokenizeResponse))]
 [JsonSerializable(typeof(float[]))]
+[JsonSerializable(typeof(FileObject))]
+[JsonSerializable(typeof(FileList))]
+[JsonSerializable(typeof(FileDeleted))]
+[JsonSerializable(typeof(FineTuningJobRequest))]
+[JsonSerializable(typeof(FineTuningJob))]
+[JsonSerializable(typeof(FineTuningJobList))]
+[JsonSerializable(typeof(FineTuningJobEventList))]
+[JsonSerializable(typeof(PredictionRequest))]
+[JsonSerializable(typeof(PredictionResponse))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

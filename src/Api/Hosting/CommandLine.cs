@@ -20,6 +20,7 @@ public static class CommandLine
           --parallel N              most sequences generated together (default 4)
           --chat-template FILE|TEXT|NAME override the chat template (a Jinja file or text, or a llama.cpp built-in name such as chatml)
           --cache-dir DIR           where the demo model is built (default ~/.cache/llm)
+          --data-dir DIR            where uploaded files, fine-tuning jobs and adapters are kept (default ~/.local/share/llm)
           -h, --help                show this help
         """;
 
@@ -34,6 +35,7 @@ public static class CommandLine
         ["--parallel"] = "Parallel",
         ["--chat-template"] = "ChatTemplate",
         ["--cache-dir"] = "CacheDirectory",
+        ["--data-dir"] = "DataDirectory",
     };
 
     private static readonly HashSet<string> s_integers = ["--port", "--ctx-size", "--gpu-layers", "--threads", "--batch-size", "--parallel"];

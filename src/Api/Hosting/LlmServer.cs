@@ -1,6 +1,7 @@
 using Llm.Api.Contracts;
 using Llm.Api.Endpoints;
 using Llm.Api.Errors;
+using Llm.Api.FineTuning;
 using Llm.Runtime.Models;
 
 namespace Llm.Api.Hosting;
@@ -54,6 +55,7 @@ public static class LlmServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(sp => new ModelRegistry(models, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<ModelLoaderService>();
+        builder.Services.AddFineTuning(options);
         builder.Services.AddExceptionHandler<OpenAiExceptionHandler>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -73,6 +75,9 @@ public static class LlmServer
         v1.MapCompletions();
         v1.MapModels();
         v1.MapEmbeddings();
+        v1.MapFiles();
+        v1.MapFineTuning();
+        v1.MapPredictions();
         return app;
     }
 }

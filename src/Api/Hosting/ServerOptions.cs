@@ -20,6 +20,11 @@ public sealed class ServerOptions
     public string? ChatTemplate { get; set; }
     public List<ModelOption> Models { get; set; } = [];
 
+    /// <summary>Where uploaded files, fine-tuning jobs and adapters are kept; null means $XDG_DATA_HOME/llm or ~/.local/share/llm.</summary>
+    public string? DataDirectory { get; set; }
+    public long MaxUploadBytes { get; set; } = 64 * 1024 * 1024;
+    public int MaxConcurrentJobs { get; set; } = 1;
+
     /// <summary>Returns the first problem with the settings, or null when they are usable.</summary>
     public string? Validate()
     {
@@ -29,6 +34,8 @@ public sealed class ServerOptions
         if (Threads is < 0 or > 1024) return $"--threads must be between 0 (physical cores) and 1024 (got {Threads}).";
         if (BatchSize is < 1 or > 1 << 16) return $"--batch-size must be between 1 and 65536 (got {BatchSize}).";
         if (Parallel is < 1 or > 256) return $"--parallel must be between 1 and 256 (got {Parallel}).";
+        if (MaxUploadBytes < 1024) return $"Llm:MaxUploadBytes must be at least 1024 (got {MaxUploadBytes}).";
+        if (MaxConcurrentJobs is < 1 or > 64) return $"Llm:MaxConcurrentJobs must be between 1 and 64 (got {MaxConcurrentJobs}).";
         foreach (var model in Models)
         {
             if (string.IsNullOrWhiteSpace(model.Path)) return $"Model '{model.Name}' has no path.";

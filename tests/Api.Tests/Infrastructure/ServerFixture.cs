@@ -24,7 +24,7 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var args = new List<string> { "--port", "0", "--ctx-size", "2048", "--parallel", "8", "--cache-dir", _cache, "--model", "demo=" + DemoModel.EnsureBuilt(_cache) };
+        var args = new List<string> { "--port", "0", "--ctx-size", "2048", "--parallel", "8", "--cache-dir", _cache, "--data-dir", Path.Combine(_cache, "data"), "--model", "demo=" + DemoModel.EnsureBuilt(_cache) };
         if (TestModels.HasTinyLlama) args.AddRange(["--model", "tiny=" + TestModels.TinyLlama]);
         _app = LlmServer.Build([.. args]) ?? throw new InvalidOperationException("help requested");
         await _app.StartAsync();
