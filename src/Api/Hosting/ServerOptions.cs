@@ -17,6 +17,9 @@ public sealed class ServerOptions
     public int Threads { get; set; }
     public int BatchSize { get; set; } = 512;
     public int Parallel { get; set; } = 4;
+    public int MaxQueue { get; set; } = 64;
+    /// <summary>Prefixes kept for reuse after their requests end; null means as many as <see cref="Parallel"/>, 0 turns the prefix cache off.</summary>
+    public int? CacheSlots { get; set; }
     public string? ChatTemplate { get; set; }
     public List<ModelOption> Models { get; set; } = [];
 
@@ -29,6 +32,9 @@ public sealed class ServerOptions
         if (Threads is < 0 or > 1024) return $"--threads must be between 0 (physical cores) and 1024 (got {Threads}).";
         if (BatchSize is < 1 or > 1 << 16) return $"--batch-size must be between 1 and 65536 (got {BatchSize}).";
         if (Parallel is < 1 or > 256) return $"--parallel must be between 1 and 256 (got {Parallel}).";
+        if (MaxQueue is < 0 or > 1 << 20) return $"--max-queue must be between 0 and 1048576 (got {MaxQueue}).";
+        if (CacheSlots is < 0 || Parallel + (CacheSlots ?? Parallel) > 256)
+            return $"--cache-slots must be at least 0, and --parallel plus --cache-slots at most 256 (got {Parallel} + {CacheSlots ?? Parallel}).";
         foreach (var model in Models)
         {
             if (string.IsNullOrWhiteSpace(model.Path)) return $"Model '{model.Name}' has no path.";
