@@ -59,7 +59,7 @@ public static class ChatCompletionsEndpoints
             last = update;
         }
         var choice = new ChatChoice(0, new AssistantMessage(text.ToString()), null, FinishReasons.ToWire(last.FinishReason ?? FinishReason.Stop));
-        return TypedResults.Ok(new ChatCompletionResponse(id, created, modelName, [choice], new Usage(stream.PromptTokens, last.CompletionTokens, new PromptTokensDetails(0))));
+        return TypedResults.Ok(new ChatCompletionResponse(id, created, modelName, [choice], new Usage(stream.PromptTokens, last.CompletionTokens, new PromptTokensDetails(stream.CachedTokens))));
     }
 
     private static async IAsyncEnumerable<string> StreamAsync(
@@ -99,7 +99,7 @@ public static class ChatCompletionsEndpoints
 
         if (includeUsage)
         {
-            var usage = new Usage(stream.PromptTokens, completionTokens, new PromptTokensDetails(0));
+            var usage = new Usage(stream.PromptTokens, completionTokens, new PromptTokensDetails(stream.CachedTokens));
             yield return SseSerializer.Serialize(new ChatCompletionChunk(id, created, model, [], usage), context);
         }
         yield return SseSerializer.Done;
