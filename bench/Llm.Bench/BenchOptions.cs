@@ -15,9 +15,11 @@ internal sealed record BenchOptions
           --prefix N          shared prefix length for the prefix-cache test (default 2000)
           --soak N            requests in the memory soak (default 1000)
           --cache-dir DIR     where the synthetic model is built (default ~/.cache/llm/bench)
+          --prepare           only build the synthetic model, then exit
         """;
 
     public string? Model { get; init; }
+    public bool PrepareOnly { get; init; }
     public string Output { get; init; } = Path.Combine("bench", "results");
     public int Threads { get; init; } = Llm.Runtime.Hosting.PhysicalCores.Count;
     public int GpuLayers { get; init; }
@@ -46,6 +48,11 @@ internal sealed record BenchOptions
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] is "-h" or "--help") return null;
+            if (args[i] == "--prepare")
+            {
+                options = options with { PrepareOnly = true };
+                continue;
+            }
             if (i + 1 >= args.Length) throw new ArgumentException($"Option '{args[i]}' needs a value.");
             var value = args[++i];
             options = args[i - 1] switch

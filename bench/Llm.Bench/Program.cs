@@ -21,6 +21,7 @@ void Log(string message) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {messa
 Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
 NativeBackend.EnsureConfigured(NullLoggerFactory.Instance);
 var modelPath = options.Model ?? SyntheticModel.EnsureBuilt(options.CacheDirectory, options.VocabularySource, Log);
+if (options.PrepareOnly) return 0;
 var eos = EndOfSequence(modelPath);
 Log($"model {modelPath}, {options.Threads} threads, load average {LoadAverage()}");
 

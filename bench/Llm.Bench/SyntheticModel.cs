@@ -64,10 +64,11 @@ internal static class SyntheticModel
         log($"wrote {f16} ({new FileInfo(f16).Length / 1e6:F0} MB) in {(DateTime.UtcNow - started).TotalSeconds:F0} s");
 
         // Quantize fails with DllNotFoundException when it is the first native call (see the LLamaSharp notes).
+        // quantizeOutputTensor as llama-quantize does by default: output.weight to Q6_K, not left in F16.
         NativeApi.llama_empty_call();
         started = DateTime.UtcNow;
         var temporary = quantized + ".tmp";
-        if (!LLamaQuantizer.Quantize(f16, temporary, LLamaFtype.MOSTLY_Q4_K_M, Environment.ProcessorCount))
+        if (!LLamaQuantizer.Quantize(f16, temporary, LLamaFtype.MOSTLY_Q4_K_M, Environment.ProcessorCount, allowRequantize: true, quantizeOutputTensor: true))
             throw new InvalidOperationException("llama.cpp could not quantize the synthetic model.");
         File.Move(temporary, quantized, overwrite: true);
         File.Delete(f16);

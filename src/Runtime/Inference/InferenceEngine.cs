@@ -37,6 +37,7 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly byte[] _pieceBuffer = new byte[256];
     private readonly Thread _thread;
     private readonly int _vocabularySize;
+    private static readonly Action<Sequence> s_closeCancelled = s => s.Close(null);
     private int _outstanding;
     private int _generationReserved;
     private int _followerReserved;
@@ -152,9 +153,10 @@ public sealed partial class InferenceEngine : IDisposable
 
     private void DropCancelled()
     {
-        foreach (var sequence in _active.ToArray())
+        // Backwards, because a released sequence leaves the list; no copy, this runs every step.
+        for (var i = _active.Count - 1; i >= 0; i--)
         {
-            if (sequence.IsCancelled) Release(sequence, s => s.Close(null), retain: false);
+            if (_active[i].IsCancelled) Release(_active[i], s_closeCancelled, retain: false);
         }
         if (_waiting.Count == 0) return;
         var kept = _waiting.Where(s => !s.IsCancelled).ToArray();
