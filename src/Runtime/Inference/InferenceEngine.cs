@@ -158,7 +158,9 @@ public sealed partial class InferenceEngine : IDisposable
         {
             if (_active[i].IsCancelled) Release(_active[i], s_closeCancelled, retain: false);
         }
-        if (_waiting.Count == 0) return;
+        var anyCancelled = false;
+        foreach (var sequence in _waiting) anyCancelled |= sequence.IsCancelled;
+        if (!anyCancelled) return;
         var kept = _waiting.Where(s => !s.IsCancelled).ToArray();
         foreach (var sequence in _waiting) if (sequence.IsCancelled) Drop(sequence, null);
         _waiting.Clear();
