@@ -17,9 +17,17 @@ public sealed partial class InferenceEngine
             // llama.cpp returns logits only for decoded tokens, so the last prompt token is always decoded.
             var reuse = Math.Min(match.Length, next.Prompt.Length - 1);
             var needed = next.Prompt.Length - reuse + next.MaxTokens;
-            if (ReservedCells + needed > ContextSize || _freeIds.Count == 0)
+            if (_freeIds.Count == 0)
             {
                 if (EvictLeastRecentlyUsed()) continue;
+                break;
+            }
+            if (ReservedCells + needed > ContextSize)
+            {
+                // Evict only when dropping every cached prefix could make room, even without reuse; otherwise the
+                // running requests are what blocks this one, and it waits for them with the cache intact.
+                var floor = _trie.CellsHeldByRunning() + _generationReserved + _followerReserved;
+                if (floor + next.Prompt.Length + next.MaxTokens <= ContextSize && EvictLeastRecentlyUsed()) continue;
                 break;
             }
 

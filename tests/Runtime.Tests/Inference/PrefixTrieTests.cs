@@ -1,4 +1,5 @@
 using LLama.Native;
+using Llm.Runtime.Inference;
 using Llm.Runtime.Inference.Caching;
 
 namespace Llm.Runtime.Tests.Inference;
@@ -71,5 +72,16 @@ public sealed class PrefixTrieTests
         var b = Attach(trie, 1, [1, 2, 3, 4, 5], reuse: 3, from: a);
         a.Computed = 1;
         Assert.Same(b, trie.Find([1, 2, 3, 7]).Holder);
+    }
+
+    [Fact]
+    public void CellsHeldByRunningRequestsExcludeCachedOnlyOnes()
+    {
+        var trie = new PrefixTrie();
+        var cached = Attach(trie, 0, [1, 2, 3, 4, 5]);
+        var running = Attach(trie, 1, [1, 2, 3, 8, 9], reuse: 3, from: cached);
+        running.Owner = new Sequence(new GenerationRequest { PromptTokens = [1] }, [1], 1, 0);
+        Assert.Equal(5, trie.CellsHeldByRunning());
+        Assert.Equal(7, trie.Cells);
     }
 }

@@ -93,8 +93,24 @@ internal sealed class PrefixTrie
         slot.Tail = null;
     }
 
+    /// <summary>Counts the cells that some running request holds, which evicting cached prefixes cannot free.</summary>
+    public int CellsHeldByRunning() => HeldByRunning(_root);
+
     /// <summary>Gets a value indicating whether every cell of the slot is also held by another slot.</summary>
     public static bool IsCoveredByOthers(KvSlot slot) => slot.Tail is { } tail && tail.Holders.Count > 1;
+
+    // A node's holders include all of its descendants' holders, so a subtree nobody running holds is skipped.
+    private static int HeldByRunning(PrefixNode node)
+    {
+        var cells = 0;
+        foreach (var child in node.Children)
+        {
+            var running = false;
+            foreach (var holder in child.Holders) running |= holder.Owner is not null;
+            if (running) cells += child.Length + HeldByRunning(child);
+        }
+        return cells;
+    }
 
     // Cuts an edge after its first `length` tokens; the upper part keeps the same holders.
     private static PrefixNode Split(PrefixNode node, int length)
