@@ -16,7 +16,11 @@ internal sealed record BenchReport
     public SoakFigures? Soak { get; set; }
 }
 
-internal sealed record RawFigures(double OneSequence, double EightSequences, double OneSequenceEndToEnd, double EightSequencesEndToEnd, bool GreedyTokensEqualAloneAndBatched);
+/// <param name="GreedyTokensEqualAloneAndBatched">Sequence 0's greedy tokens alone equal those in a batch of 8.</param>
+/// <param name="GreedyTokensEqualWithSeparatePrefill">The same when the prompts are decoded one per batch and only generation is batched.</param>
+/// <param name="FirstDivergence">The first token index where alone and batched differ; -1 when they do not.</param>
+internal sealed record RawFigures(double OneSequence, double EightSequences, double OneSequenceEndToEnd, double EightSequencesEndToEnd,
+    bool GreedyTokensEqualAloneAndBatched, bool GreedyTokensEqualWithSeparatePrefill, int FirstDivergence);
 
 internal sealed record HttpFigures(int Clients, int Requests, int Failed, double TokensPerSecond, double TtftP50, double TtftP95, double ItlP50, double ItlP95);
 

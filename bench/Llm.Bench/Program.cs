@@ -35,12 +35,14 @@ var rawThread = new Thread(() =>
     decoder.Run(1, 16, 16);
     var one = Enumerable.Range(0, 2).Select(_ => decoder.Run(1, 16, options.Tokens)).MaxBy(r => r.EndToEndTokensPerSecond)!;
     var eight = Enumerable.Range(0, 2).Select(_ => decoder.Run(8, 16, options.Tokens)).MaxBy(r => r.EndToEndTokensPerSecond)!;
+    var separate = decoder.Run(8, 16, options.Tokens, separatePrefill: true);
+    var divergence = Enumerable.Range(0, options.Tokens).FirstOrDefault(i => one.FirstSequenceTokens[i] != eight.FirstSequenceTokens[i], -1);
     raw = new RawFigures(one.DecodeTokensPerSecond, eight.DecodeTokensPerSecond, one.EndToEndTokensPerSecond, eight.EndToEndTokensPerSecond,
-        one.FirstSequenceTokens.SequenceEqual(eight.FirstSequenceTokens));
+        divergence < 0, one.FirstSequenceTokens.SequenceEqual(separate.FirstSequenceTokens), divergence);
 }) { Name = "raw-decode" };
 rawThread.Start();
 rawThread.Join();
-Log($"raw: 1 sequence {raw.OneSequenceEndToEnd:F1} tok/s, 8 sequences {raw.EightSequencesEndToEnd:F1} tok/s (decode only {raw.OneSequence:F1} / {raw.EightSequences:F1}); greedy equal alone/batched: {raw.GreedyTokensEqualAloneAndBatched}");
+Log($"raw: 1 sequence {raw.OneSequenceEndToEnd:F1} tok/s, 8 sequences {raw.EightSequencesEndToEnd:F1} tok/s (decode only {raw.OneSequence:F1} / {raw.EightSequences:F1}); greedy equal alone/batched: {raw.GreedyTokensEqualAloneAndBatched} (first difference at {raw.FirstDivergence}), with prompts decoded apart: {raw.GreedyTokensEqualWithSeparatePrefill}");
 
 var report = new BenchReport
 {

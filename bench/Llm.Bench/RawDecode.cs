@@ -30,7 +30,8 @@ internal sealed class RawDecode : IDisposable
     }
 
     /// <summary>Decodes <paramref name="tokens"/> tokens for each of <paramref name="sequences"/> prompts.</summary>
-    public RawResult Run(int sequences, int promptLength, int tokens)
+    /// <param name="separatePrefill">Decode each prompt in its own batch, so only the generation steps are batched.</param>
+    public RawResult Run(int sequences, int promptLength, int tokens, bool separatePrefill = false)
     {
         var handle = _context.NativeHandle;
         handle.MemoryClear();
@@ -46,9 +47,18 @@ internal sealed class RawDecode : IDisposable
             var prompt = Prompts.Random(promptLength, seed: 1000 + s);
             for (var i = 0; i < prompt.Length; i++) index[s] = _batch.Add(prompt[i], i, (LLamaSeqId)s, i == prompt.Length - 1);
             position[s] = prompt.Length;
+            if (separatePrefill)
+            {
+                Decode(handle);
+                Sample(handle, s, s + 1, index, next, s == 0 ? firstSequence : null);
+                _batch.Clear();
+            }
         }
-        Decode(handle);
-        Sample(handle, sequences, index, next, firstSequence);
+        if (!separatePrefill)
+        {
+            Decode(handle);
+            Sample(handle, 0, sequences, index, next, firstSequence);
+        }
         var firstToken = Stopwatch.GetTimestamp();
 
         for (var step = 1; step < tokens; step++)
@@ -56,7 +66,7 @@ internal sealed class RawDecode : IDisposable
             _batch.Clear();
             for (var s = 0; s < sequences; s++) index[s] = _batch.Add(next[s], position[s]++, (LLamaSeqId)s, true);
             Decode(handle);
-            Sample(handle, sequences, index, next, firstSequence);
+            Sample(handle, 0, sequences, index, next, firstSequence);
         }
         var ended = Stopwatch.GetTimestamp();
         var decodeSeconds = Stopwatch.GetElapsedTime(firstToken, ended).TotalSeconds;
@@ -77,15 +87,15 @@ internal sealed class RawDecode : IDisposable
     }
 
     // Greedy, never ending early: the server side bans end-of-sequence with a logit bias to match.
-    private void Sample(SafeLLamaContextHandle handle, int sequences, int[] index, int[] next, List<int> firstSequence)
+    private void Sample(SafeLLamaContextHandle handle, int from, int to, int[] index, int[] next, List<int>? firstSequence)
     {
-        for (var s = 0; s < sequences; s++)
+        for (var s = from; s < to; s++)
         {
             var logits = handle.GetLogitsIth(index[s]);
             if (_eos >= 0) logits[_eos] = float.NegativeInfinity;
             next[s] = TensorPrimitives.IndexOfMax<float>(logits);
         }
-        firstSequence.Add(next[0]);
+        if (from == 0) firstSequence?.Add(next[0]);
     }
 }
 

@@ -26,7 +26,7 @@ internal static class Report
             text.AppendLine($"| HTTP streaming | {h.Clients} | {F(h.TokensPerSecond)} | {(double.IsNaN(baseline) ? "" : Pct(h.TokensPerSecond / baseline))} | {Ms(h.TtftP50)} / {Ms(h.TtftP95)} | {F(h.ItlP50 * 1000)} / {F(h.ItlP95 * 1000)} | {h.Failed} |");
         }
         text.AppendLine();
-        text.AppendLine($"Raw decode-only rates (after the first token): {F(r.Raw.OneSequence)} tok/s (1), {F(r.Raw.EightSequences)} tok/s (8); greedy tokens identical alone and in a batch of 8: {(r.Raw.GreedyTokensEqualAloneAndBatched ? "yes" : "no")}.");
+        text.AppendLine($"Raw decode-only rates (after the first token): {F(r.Raw.OneSequence)} tok/s (1), {F(r.Raw.EightSequences)} tok/s (8); greedy tokens identical alone and in a batch of 8: {(r.Raw.GreedyTokensEqualAloneAndBatched ? "yes" : $"no, from token {r.Raw.FirstDivergence}")}; with the prompts decoded one per batch and only generation batched: {(r.Raw.GreedyTokensEqualWithSeparatePrefill ? "yes" : "no")}.");
         if (r.Prefix is { } p)
         {
             text.AppendLine();
