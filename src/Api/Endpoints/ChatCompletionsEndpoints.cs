@@ -58,7 +58,7 @@ public static class ChatCompletionsEndpoints
             text.Append(update.Text);
             last = update;
         }
-        var usage = new Usage(stream.PromptTokens, last.CompletionTokens, new PromptTokensDetails(0));
+        var usage = new Usage(stream.PromptTokens, last.CompletionTokens, new PromptTokensDetails(stream.CachedTokens));
         var (message, finish) = reply.Complete(text.ToString(), last.FinishReason ?? FinishReason.Stop);
         return TypedResults.Ok(new ChatCompletionResponse(reply.Id, reply.Created, modelName, [new ChatChoice(0, message, null, finish)], usage));
     }

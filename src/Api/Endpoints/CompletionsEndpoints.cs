@@ -56,7 +56,7 @@ public static class CompletionsEndpoints
         var choices = new CompletionChoice[streams.Count];
         for (var i = 0; i < choices.Length; i++)
             choices[i] = new CompletionChoice(texts[i].ToString(), i, null, FinishReasons.ToWire(finals[i].FinishReason ?? FinishReason.Stop));
-        var usage = new Usage(promptTokens, finals.Sum(f => f.CompletionTokens), new PromptTokensDetails(0));
+        var usage = new Usage(promptTokens, finals.Sum(f => f.CompletionTokens), new PromptTokensDetails(streams.Sum(s => s.CachedTokens)));
         return TypedResults.Ok(new CompletionResponse(id, created, modelName, choices, usage));
     }
 
@@ -143,7 +143,7 @@ public static class CompletionsEndpoints
 
         if (includeUsage)
         {
-            var usage = new Usage(promptTokens, completionTokens.Sum(), new PromptTokensDetails(0));
+            var usage = new Usage(promptTokens, completionTokens.Sum(), new PromptTokensDetails(streams.Sum(s => s.CachedTokens)));
             yield return SseSerializer.Serialize(new CompletionResponse(id, created, model, [], usage), context);
         }
         yield return SseSerializer.Done;

@@ -68,7 +68,7 @@ internal static class ChatCompletionStreamer
 
         if (includeUsage)
         {
-            var usage = new Usage(stream.PromptTokens, completionTokens, new PromptTokensDetails(0));
+            var usage = new Usage(stream.PromptTokens, completionTokens, new PromptTokensDetails(stream.CachedTokens));
             yield return SseSerializer.Serialize(new ChatCompletionChunk(reply.Id, reply.Created, reply.Model, [], usage), context);
         }
         yield return SseSerializer.Done;

@@ -18,6 +18,8 @@ public static class CommandLine
           --threads N               CPU threads (default: physical cores)
           --batch-size N            most tokens decoded per step (default 512)
           --parallel N              most sequences generated together (default 4)
+          --max-queue N             most requests waiting beyond the running ones; more get 503 (default 64)
+          --cache-slots N           prompt prefixes kept for reuse after their requests end (default: --parallel; 0 = no prefix cache)
           --chat-template FILE|TEXT|NAME override the chat template (a Jinja file or text, or a llama.cpp built-in name such as chatml)
           --cache-dir DIR           where the demo model is built (default ~/.cache/llm)
           --data-dir DIR            where uploaded files, fine-tuning jobs and adapters are kept (default ~/.local/share/llm)
@@ -33,12 +35,14 @@ public static class CommandLine
         ["--threads"] = "Threads",
         ["--batch-size"] = "BatchSize",
         ["--parallel"] = "Parallel",
+        ["--max-queue"] = "MaxQueue",
+        ["--cache-slots"] = "CacheSlots",
         ["--chat-template"] = "ChatTemplate",
         ["--cache-dir"] = "CacheDirectory",
         ["--data-dir"] = "DataDirectory",
     };
 
-    private static readonly HashSet<string> s_integers = ["--port", "--ctx-size", "--gpu-layers", "--threads", "--batch-size", "--parallel"];
+    private static readonly HashSet<string> s_integers = ["--port", "--ctx-size", "--gpu-layers", "--threads", "--batch-size", "--parallel", "--max-queue", "--cache-slots"];
 
     /// <summary>Parses the arguments into configuration keys under <see cref="ServerOptions.Section"/>.</summary>
     /// <returns>The keys, or null when help was asked for.</returns>

@@ -35,6 +35,8 @@ public static class ModelCatalog
         Threads = options.Threads,
         BatchSize = options.BatchSize,
         Parallel = options.Parallel,
+        MaxQueue = options.MaxQueue,
+        CacheSlots = options.CacheSlots,
         ChatTemplate = chatTemplate ?? options.ChatTemplate,
     };
 }

@@ -17,6 +17,9 @@ public sealed class ServerOptions
     public int Threads { get; set; }
     public int BatchSize { get; set; } = 512;
     public int Parallel { get; set; } = 4;
+    public int MaxQueue { get; set; } = 64;
+    /// <summary>Prefixes kept for reuse after their requests end; null means as many as <see cref="Parallel"/>, 0 turns the prefix cache off.</summary>
+    public int? CacheSlots { get; set; }
     public string? ChatTemplate { get; set; }
     public List<ModelOption> Models { get; set; } = [];
 
@@ -36,6 +39,9 @@ public sealed class ServerOptions
         if (Parallel is < 1 or > 256) return $"--parallel must be between 1 and 256 (got {Parallel}).";
         if (MaxUploadBytes < 1024) return $"Llm:MaxUploadBytes must be at least 1024 (got {MaxUploadBytes}).";
         if (MaxConcurrentJobs is < 1 or > 64) return $"Llm:MaxConcurrentJobs must be between 1 and 64 (got {MaxConcurrentJobs}).";
+        if (MaxQueue is < 0 or > 1 << 20) return $"--max-queue must be between 0 and 1048576 (got {MaxQueue}).";
+        if (CacheSlots is < 0 || Parallel + (CacheSlots ?? Parallel) > 256)
+            return $"--cache-slots must be at least 0, and --parallel plus --cache-slots at most 256 (got {Parallel} + {CacheSlots ?? Parallel}).";
         foreach (var model in Models)
         {
             if (string.IsNullOrWhiteSpace(model.Path)) return $"Model '{model.Name}' has no path.";

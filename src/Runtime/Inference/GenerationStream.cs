@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 
 namespace Llm.Runtime.Inference;
 
@@ -9,20 +8,26 @@ namespace Llm.Runtime.Inference;
 /// </summary>
 public sealed class GenerationStream
 {
-    private readonly ChannelReader<GenerationUpdate> _updates;
+    private readonly Sequence _sequence;
 
-    internal GenerationStream(int promptTokens, ChannelReader<GenerationUpdate> updates)
+    internal GenerationStream(Sequence sequence)
     {
-        PromptTokens = promptTokens;
-        _updates = updates;
+        _sequence = sequence;
+        PromptTokens = sequence.Prompt.Length;
     }
 
     /// <summary>Gets the number of prompt tokens.</summary>
     public int PromptTokens { get; }
 
+    /// <summary>
+    /// Gets the prompt tokens whose KV cells were reused from the prefix cache (or from a request that computed
+    /// the same prefix at the same time) instead of being decoded. Final once the first update has arrived.
+    /// </summary>
+    public int CachedTokens => _sequence.CachedTokens;
+
     /// <summary>Reads the updates until the last one, which carries a finish reason.</summary>
     public async IAsyncEnumerable<GenerationUpdate> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var update in _updates.ReadAllAsync(cancellationToken).ConfigureAwait(false)) yield return update;
+        await foreach (var update in _sequence.Updates.ReadAllAsync(cancellationToken).ConfigureAwait(false)) yield return update;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LLama.Native;
 using Llm.Runtime.Errors;
 
@@ -7,43 +8,71 @@ public sealed partial class InferenceEngine
 {
     private void Step()
     {
+        ResolveFollowers();
         _batch.Clear();
         foreach (var sequence in _active)
         {
+            sequence.LogitsIndex = -1;
             if (sequence.IsPrefilling) continue;
             sequence.LogitsIndex = _batch.Add(sequence.LastToken, sequence.NextPosition++, sequence.Id, true);
         }
 
         // Prompt chunks fill what the running sequences left of the budget, so a long prompt delays
-        // them by at most one step.
+        // them by at most one step. Followers wait for the request decoding their prefix.
         var budget = _options.BatchSize - _batch.TokenCount;
+        var chunked = 0;
         foreach (var sequence in _active)
         {
-            if (!sequence.IsPrefilling) continue;
-            sequence.LogitsIndex = -1;
-            var prompt = sequence.Request.PromptTokens;
-            var count = Math.Min(budget, prompt.Count - sequence.PromptCursor);
+            if (!sequence.IsPrefilling || sequence.Following is not null || budget == 0) continue;
+            var prompt = sequence.Prompt;
+            var count = Math.Min(budget, prompt.Length - sequence.PromptCursor);
             for (var i = 0; i < count; i++)
             {
                 var position = sequence.PromptCursor + i;
-                var last = position == prompt.Count - 1;
+                var last = position == prompt.Length - 1;
                 var index = _batch.Add(prompt[position], position, sequence.Id, last);
                 if (last) sequence.LogitsIndex = index;
             }
             sequence.PromptCursor += count;
             sequence.NextPosition = sequence.PromptCursor;
             budget -= count;
+            chunked += count;
+        }
+        if (_batch.TokenCount == 0) return;
+
+        Decode();
+        Interlocked.Add(ref _counters.PromptTokensComputed, chunked);
+        foreach (var sequence in _active)
+        {
+            if (sequence.Following is null) sequence.Slot!.Computed = sequence.PromptCursor;
         }
 
-        var result = _context.NativeHandle.Decode(_batch);
-        if (result != DecodeResult.Ok) throw new EngineUnavailableException($"llama_decode returned {result}.");
-
-        foreach (var sequence in _active.ToArray())
+        var now = Stopwatch.GetTimestamp();
+        // Backwards, because a sequence that ends leaves the list.
+        for (var i = _active.Count - 1; i >= 0; i--)
         {
+            var sequence = _active[i];
             if (sequence.LogitsIndex < 0) continue;
             var token = sequence.Sampler!.Sample(_context.NativeHandle, sequence.LogitsIndex);
+            if (sequence.Generated == 0) _counters.TimeToFirstToken.Record(sequence.SubmittedAt, now);
+            else _counters.InterTokenLatency.Record(sequence.LastTokenAt, now);
+            sequence.LastTokenAt = now;
             Advance(sequence, token);
         }
+    }
+
+    // A full cache may only be full of retained prefixes: drop them and try once more before failing.
+    private void Decode()
+    {
+        var result = _context.NativeHandle.Decode(_batch);
+        if (result == DecodeResult.NoKvSlot && _retained.Count > 0)
+        {
+            while (EvictLeastRecentlyUsed())
+            {
+            }
+            result = _context.NativeHandle.Decode(_batch);
+        }
+        if (result != DecodeResult.Ok) throw new EngineUnavailableException($"llama_decode returned {result}.");
     }
 
     private void Advance(Sequence sequence, LLamaToken token)
@@ -52,22 +81,23 @@ public sealed partial class InferenceEngine
         if (token.IsEndOfGeneration(_weights.Vocab))
         {
             var tail = stops.Push(sequence.Decoder.Flush()) + stops.Flush();
-            Release(sequence, s => s.Finish(tail, FinishReason.Stop));
+            Release(sequence, s => s.Finish(tail, FinishReason.Stop), retain: true);
             return;
         }
 
         sequence.Generated++;
+        Interlocked.Increment(ref _counters.GeneratedTokens);
         sequence.LastToken = (int)token;
         var length = (int)_weights.NativeHandle.TokenToSpan(token, _pieceBuffer, 0, false);
         var text = stops.Push(sequence.Decoder.Push(_pieceBuffer.AsSpan(0, Math.Min(length, _pieceBuffer.Length))));
         if (stops.Stopped)
         {
-            Release(sequence, s => s.Finish(text, FinishReason.Stop));
+            Release(sequence, s => s.Finish(text, FinishReason.Stop), retain: true);
         }
         else if (sequence.Generated >= sequence.MaxTokens)
         {
             var tail = text + stops.Push(sequence.Decoder.Flush()) + stops.Flush();
-            Release(sequence, s => s.Finish(tail, stops.Stopped ? FinishReason.Stop : FinishReason.Length));
+            Release(sequence, s => s.Finish(tail, stops.Stopped ? FinishReason.Stop : FinishReason.Length), retain: true);
         }
         else
         {

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using LLama;
 using LLama.Abstractions;
 using LLama.Native;
 using Llm.Runtime.Errors;
+using Llm.Runtime.Inference.Caching;
 using Microsoft.Extensions.Logging;
 
 namespace Llm.Runtime.Inference;
@@ -13,9 +15,10 @@ namespace Llm.Runtime.Inference;
 /// then prompt chunks within the batch budget), decodes it and samples each sequence with its own chain.
 /// </summary>
 /// <remarks>
-/// <see cref="Submit"/> is thread-safe; everything else about the context happens on the engine thread,
-/// because llama.cpp contexts are not thread-safe. KV cells are reserved at admission for the prompt plus
-/// the most tokens the request may generate, so a running sequence never runs out of cache.
+/// <see cref="Submit"/> and <see cref="GetMetrics"/> are thread-safe; everything else about the context happens
+/// on the engine thread, because llama.cpp contexts are not thread-safe. KV cells are reserved at admission for
+/// the prompt cells the request must compute plus the most tokens it may generate, so a running sequence never
+/// runs out of cache; prompt prefixes already resident are shared (see <see cref="PrefixTrie"/>).
 /// </remarks>
 public sealed partial class InferenceEngine : IDisposable
 {
@@ -27,11 +30,18 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly Queue<Sequence> _waiting = new();
     private readonly List<Sequence> _active = [];
     private readonly Stack<int> _freeIds = new();
+    private readonly PrefixTrie _trie = new();
+    private readonly List<KvSlot> _retained = [];
+    private readonly EngineCounters _counters = new();
     private readonly LLamaBatch _batch = new();
     private readonly byte[] _pieceBuffer = new byte[256];
     private readonly Thread _thread;
     private readonly int _vocabularySize;
-    private int _reservedCells;
+    private static readonly Action<Sequence> s_closeCancelled = s => s.Close(null);
+    private int _outstanding;
+    private int _generationReserved;
+    private int _followerReserved;
+    private long _tick;
 
     /// <summary>Initializes a new instance of the <see cref="InferenceEngine"/> class and starts its thread.</summary>
     /// <param name="weights">The loaded model; the caller keeps ownership and must outlive the engine.</param>
@@ -40,19 +50,26 @@ public sealed partial class InferenceEngine : IDisposable
     /// <param name="logger">Logger.</param>
     public InferenceEngine(LLamaWeights weights, IContextParams contextParams, EngineOptions options, ILogger logger)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SequenceIds, MaxSequenceIds, nameof(options));
         _weights = weights;
         _options = options;
         _logger = logger;
         _context = weights.CreateContext(contextParams, logger);
         _vocabularySize = weights.Vocab.Count;
         ContextSize = (int)_context.ContextSize;
-        for (var id = options.Parallel - 1; id >= 0; id--) _freeIds.Push(id);
+        for (var id = options.SequenceIds - 1; id >= 0; id--) _freeIds.Push(id);
         _thread = new Thread(Run) { IsBackground = true, Name = "llm-engine" };
         _thread.Start();
     }
 
+    /// <summary>The most sequence ids llama.cpp accepts (LLAMA_MAX_SEQ): running requests plus cached prefixes.</summary>
+    public const int MaxSequenceIds = 256;
+
     /// <summary>Gets the number of KV cells shared by all sequences.</summary>
     public int ContextSize { get; }
+
+    /// <summary>Returns the current counters.</summary>
+    public EngineMetrics GetMetrics() => _counters.Snapshot(ContextSize);
 
     /// <summary>
     /// Validates and queues a request. Throws before anything is queued if the request can never run, so the
@@ -60,6 +77,7 @@ public sealed partial class InferenceEngine : IDisposable
     /// </summary>
     /// <exception cref="ContextLengthExceededException">The prompt and the requested tokens exceed the context.</exception>
     /// <exception cref="InvalidInputException">The prompt is empty or has a token outside the vocabulary.</exception>
+    /// <exception cref="QueueFullException">Every slot is busy and the wait queue is full.</exception>
     /// <exception cref="EngineUnavailableException">The engine has stopped.</exception>
     public GenerationStream Submit(GenerationRequest request, CancellationToken cancellationToken = default)
     {
@@ -79,10 +97,22 @@ public sealed partial class InferenceEngine : IDisposable
         var room = ContextSize - prompt.Count;
         if (room < Math.Max(1, request.MaxTokens ?? 1)) throw new ContextLengthExceededException(prompt.Count, request.MaxTokens, ContextSize);
 
-        var sequence = new Sequence(request, request.MaxTokens ?? room);
-        if (!_incoming.Writer.TryWrite(sequence)) throw new EngineUnavailableException("The model is shutting down.");
+        if (Interlocked.Increment(ref _outstanding) > _options.Parallel + _options.MaxQueue)
+        {
+            Interlocked.Decrement(ref _outstanding);
+            Interlocked.Increment(ref _counters.RequestsRejected);
+            throw new QueueFullException(_options.Parallel, _options.MaxQueue);
+        }
+        var sequence = new Sequence(request, [.. prompt], request.MaxTokens ?? room, Stopwatch.GetTimestamp());
+        Interlocked.Increment(ref _counters.WaitingSequences);
+        if (!_incoming.Writer.TryWrite(sequence))
+        {
+            Interlocked.Decrement(ref _counters.WaitingSequences);
+            Interlocked.Decrement(ref _outstanding);
+            throw new EngineUnavailableException("The model is shutting down.");
+        }
         sequence.CancellationRegistration = cancellationToken.Register(static s => ((Sequence)s!).Cancel(), sequence);
-        return new GenerationStream(prompt.Count, sequence.Updates);
+        return new GenerationStream(sequence);
     }
 
     /// <summary>Stops the engine thread, ends every sequence and frees the context.</summary>
@@ -108,12 +138,14 @@ public sealed partial class InferenceEngine : IDisposable
             catch (Exception ex)
             {
                 LogStepFailed(_logger, ex);
-                foreach (var sequence in _active.ToArray()) Release(sequence, s => s.Close(new EngineUnavailableException("Generation failed in the engine.", ex)));
+                foreach (var sequence in _active.ToArray()) Release(sequence, s => s.Close(new EngineUnavailableException("Generation failed in the engine.", ex)), retain: false);
             }
+            UpdateGauges();
         }
         var ended = new EngineUnavailableException("The model is shutting down.");
-        foreach (var sequence in _active.ToArray()) Release(sequence, s => s.Close(ended));
-        while (_waiting.TryDequeue(out var sequence)) sequence.Close(ended);
+        foreach (var sequence in _active.ToArray()) Release(sequence, s => s.Close(ended), retain: false);
+        while (_waiting.TryDequeue(out var sequence)) Drop(sequence, ended);
+        UpdateGauges();
     }
 
     // Blocks the engine thread while there is nothing to do; false once the engine is disposed.
@@ -121,38 +153,49 @@ public sealed partial class InferenceEngine : IDisposable
 
     private void DropCancelled()
     {
-        foreach (var sequence in _active.ToArray())
+        // Backwards, because a released sequence leaves the list; no copy, this runs every step.
+        for (var i = _active.Count - 1; i >= 0; i--)
         {
-            if (sequence.IsCancelled) Release(sequence, s => s.Close(null));
+            if (_active[i].IsCancelled) Release(_active[i], s_closeCancelled, retain: false);
         }
-        if (_waiting.Count == 0) return;
+        var anyCancelled = false;
+        foreach (var sequence in _waiting) anyCancelled |= sequence.IsCancelled;
+        if (!anyCancelled) return;
         var kept = _waiting.Where(s => !s.IsCancelled).ToArray();
-        foreach (var sequence in _waiting) if (sequence.IsCancelled) sequence.Close(null);
+        foreach (var sequence in _waiting) if (sequence.IsCancelled) Drop(sequence, null);
         _waiting.Clear();
         foreach (var sequence in kept) _waiting.Enqueue(sequence);
     }
 
-    // First come, first served: a request that does not fit yet waits, and so do the ones behind it.
-    private void Admit()
+    // Ends a request that never started.
+    private void Drop(Sequence sequence, Exception? error)
     {
-        while (_waiting.TryPeek(out var next) && _freeIds.Count > 0 && _reservedCells + next.Reservation <= ContextSize)
-        {
-            _waiting.Dequeue();
-            next.Id = (LLamaSeqId)_freeIds.Pop();
-            next.Sampler = SamplerChain.Create(next.Request.Sampling, _vocabularySize);
-            next.Stops = new StopMatcher(next.Request.Stop);
-            _reservedCells += next.Reservation;
-            _active.Add(next);
-        }
+        Interlocked.Decrement(ref _counters.WaitingSequences);
+        Ended();
+        sequence.Close(error);
     }
 
-    private void Release(Sequence sequence, Action<Sequence> close)
+    private void Ended()
     {
-        _active.Remove(sequence);
-        _context.NativeHandle.MemorySequenceRemove(sequence.Id, -1, -1);
-        _freeIds.Push((int)sequence.Id);
-        _reservedCells -= sequence.Reservation;
-        close(sequence);
+        Interlocked.Decrement(ref _outstanding);
+        Interlocked.Increment(ref _counters.RequestsEnded);
+    }
+
+    private int ReservedCells => _trie.Cells + _generationReserved + _followerReserved;
+
+    private void UpdateGauges()
+    {
+        // The trie counts prompt cells, decoded or not; generated cells are not in it.
+        var used = _trie.Cells;
+        foreach (var sequence in _active)
+        {
+            if (sequence.Following is null) used -= sequence.Prompt.Length - sequence.PromptCursor;
+            used += Math.Max(0, sequence.NextPosition - sequence.Prompt.Length);
+        }
+        Volatile.Write(ref _counters.ActiveSequences, _active.Count);
+        Volatile.Write(ref _counters.KvCellsUsed, used);
+        Volatile.Write(ref _counters.KvCellsReserved, ReservedCells);
+        Volatile.Write(ref _counters.CachedPrefixes, _retained.Count);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An engine step failed; its sequences were ended.")]

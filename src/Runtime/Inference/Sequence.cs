@@ -1,24 +1,37 @@
 using System.Threading.Channels;
 using LLama.Native;
+using Llm.Runtime.Inference.Caching;
 
 namespace Llm.Runtime.Inference;
 
 /// <summary>The engine-side state of one request. Touched only by the engine thread, except <see cref="Cancel"/>.</summary>
-internal sealed class Sequence(GenerationRequest request, int maxTokens)
+internal sealed class Sequence(GenerationRequest request, int[] prompt, int maxTokens, long submittedAt)
 {
     private readonly Channel<GenerationUpdate> _updates =
         Channel.CreateUnbounded<GenerationUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private volatile bool _cancelled;
+    private volatile int _cachedTokens;
 
     public GenerationRequest Request { get; } = request;
+
+    /// <summary>Gets the prompt as an array: the prefix trie keeps slices of it.</summary>
+    public int[] Prompt { get; } = prompt;
     public int MaxTokens { get; } = maxTokens;
-    public int Reservation => Request.PromptTokens.Count + MaxTokens;
+    public long SubmittedAt { get; } = submittedAt;
     public ChannelReader<GenerationUpdate> Updates => _updates.Reader;
     public bool IsCancelled => _cancelled;
     public CancellationTokenRegistration CancellationRegistration { get; set; }
 
+    /// <summary>Gets or sets the prompt tokens whose cells were copied instead of decoded; readable from any thread.</summary>
+    public int CachedTokens
+    {
+        get => _cachedTokens;
+        set => _cachedTokens = value;
+    }
+
     // Engine-thread state.
-    public LLamaSeqId Id { get; set; }
+    public KvSlot? Slot { get; set; }
+    public LLamaSeqId Id => Slot!.Id;
     public SafeLLamaSamplerChainHandle? Sampler { get; set; }
     public TokenTextDecoder Decoder { get; } = new();
     public StopMatcher? Stops { get; set; }
@@ -27,7 +40,17 @@ internal sealed class Sequence(GenerationRequest request, int maxTokens)
     public int LastToken { get; set; }
     public int Generated { get; set; }
     public int LogitsIndex { get; set; } = -1;
-    public bool IsPrefilling => PromptCursor < Request.PromptTokens.Count;
+    public long LastTokenAt { get; set; }
+    public bool IsPrefilling => PromptCursor < Prompt.Length;
+
+    /// <summary>Gets or sets the slot computing this request's prefix; the request waits for it instead of decoding the prefix too.</summary>
+    public KvSlot? Following { get; set; }
+
+    /// <summary>Gets or sets how many prompt tokens to copy from <see cref="Following"/> once it has decoded them.</summary>
+    public int FollowLength { get; set; }
+
+    /// <summary>Gets the requests waiting for this one's prompt cells; created on first use.</summary>
+    public List<Sequence>? Followers { get; set; }
 
     public void Cancel() => _cancelled = true;
 

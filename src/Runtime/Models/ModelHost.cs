@@ -51,13 +51,21 @@ public sealed class ModelHost : IDisposable
         ModelFileCheck.EnsureReadable(settings.Path);
         NativeBackend.EnsureConfigured(loggerFactory);
         var threads = settings.Threads > 0 ? settings.Threads : PhysicalCores.Count;
+        var engineOptions = new EngineOptions
+        {
+            BatchSize = settings.BatchSize,
+            Parallel = settings.Parallel,
+            MaxQueue = settings.MaxQueue,
+            CacheSlots = settings.CacheSlots ?? settings.Parallel,
+            Threads = threads,
+        };
         var parameters = new ModelParams(settings.Path)
         {
             GpuLayerCount = settings.GpuLayers < 0 ? -1 : settings.GpuLayers,
             ContextSize = settings.ContextSize > 0 ? (uint)settings.ContextSize : null,
             BatchSize = (uint)settings.BatchSize,
             UBatchSize = (uint)settings.BatchSize,
-            SeqMax = (uint)settings.Parallel,
+            SeqMax = (uint)Math.Min(engineOptions.SequenceIds, NativeApi.llama_max_parallel_sequences()),
             Threads = threads,
             BatchThreads = threads,
         };
@@ -77,12 +85,7 @@ public sealed class ModelHost : IDisposable
             var metadata = weights.Metadata;
             var modelTemplate = metadata.GetValueOrDefault("tokenizer.chat_template");
             var template = ChatTemplate.Create(weights.NativeHandle, SpecialTokens(weights), modelTemplate, settings.ChatTemplate, loggerFactory.CreateLogger<ChatTemplate>());
-            var engine = new InferenceEngine(weights, parameters, new EngineOptions
-            {
-                BatchSize = settings.BatchSize,
-                Parallel = settings.Parallel,
-                Threads = threads,
-            }, loggerFactory.CreateLogger<InferenceEngine>());
+            var engine = new InferenceEngine(weights, parameters, engineOptions, loggerFactory.CreateLogger<InferenceEngine>());
             var info = Describe(settings, weights, engine.ContextSize, modelTemplate, template.Source);
             return new ModelHost(weights, engine, template, info, settings, threads);
         }
@@ -137,6 +140,9 @@ public sealed class ModelHost : IDisposable
         }
         return text.Append(decoder.Flush()).ToString();
     }
+
+    /// <summary>Returns the engine's counters (tokens, sequences, KV cells, prefix cache, latencies).</summary>
+    public EngineMetrics GetMetrics() => _engine.GetMetrics();
 
     /// <summary>Validates and queues a generation request.</summary>
     /// <inheritdoc cref="InferenceEngine.Submit"/>

@@ -24,6 +24,12 @@ public sealed record ModelSettings
     /// <summary>Gets the most sequences generated together.</summary>
     public int Parallel { get; init; } = 4;
 
+    /// <summary>Gets the most requests that may wait beyond the running ones before the server answers 503.</summary>
+    public int MaxQueue { get; init; } = 64;
+
+    /// <summary>Gets the most prompt prefixes kept for reuse after their requests end; null means as many as <see cref="Parallel"/>, 0 turns the prefix cache off.</summary>
+    public int? CacheSlots { get; init; }
+
     /// <summary>Gets a chat template override: a llama.cpp built-in name or template text.</summary>
     public string? ChatTemplate { get; init; }
 }

@@ -1,0 +1,30 @@
+namespace Llm.Bench;
+
+/// <summary>Everything one run measured; serialised as the JSON report.</summary>
+internal sealed record BenchReport
+{
+    public required string Model { get; init; }
+    public required long ModelBytes { get; init; }
+    public required int Threads { get; init; }
+    public required int TokensPerRequest { get; init; }
+    public required string Machine { get; init; }
+    public required string LoadAverageBefore { get; init; }
+    public string LoadAverageAfter { get; set; } = "";
+    public required RawFigures Raw { get; init; }
+    public List<HttpFigures> Http { get; } = [];
+    public PrefixFigures? Prefix { get; set; }
+    public SoakFigures? Soak { get; set; }
+}
+
+/// <param name="GreedyTokensEqualAloneAndBatched">Sequence 0's greedy tokens alone equal those in a batch of 8.</param>
+/// <param name="GreedyTokensEqualWithSeparatePrefill">The same when the prompts are decoded one per batch and only generation is batched.</param>
+/// <param name="FirstDivergence">The first token index where alone and batched differ; -1 when they do not.</param>
+internal sealed record RawFigures(double OneSequence, double EightSequences, double OneSequenceEndToEnd, double EightSequencesEndToEnd,
+    bool GreedyTokensEqualAloneAndBatched, bool GreedyTokensEqualWithSeparatePrefill, int FirstDivergence);
+
+internal sealed record HttpFigures(int Clients, int Requests, int Failed, double TokensPerSecond, double TtftP50, double TtftP95, double ItlP50, double ItlP95);
+
+internal sealed record PrefixFigures(int PrefixTokens, double ColdTtft, double WarmTtft, int WarmCachedTokens,
+    double ColdConcurrentTtftP50, double ColdConcurrentTtftMax, double WarmConcurrentTtftP50, double WarmConcurrentTtftMax, int WarmConcurrentMinCachedTokens, int Failed);
+
+internal sealed record SoakFigures(int Clients, int Requests, int Failed, long RssAfter100, long RssAfterAll, double GrowthPercent);
