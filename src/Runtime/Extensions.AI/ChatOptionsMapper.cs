@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Llm.Runtime.Chat.Tools;
+using Llm.Runtime.Grammar;
 using Llm.Runtime.Inference;
 using Microsoft.Extensions.AI;
 
@@ -16,6 +18,19 @@ internal static class ChatOptionsMapper
         FrequencyPenalty = options?.FrequencyPenalty ?? 0f,
         Seed = options?.Seed is { } seed ? unchecked((ulong)seed) : null,
     };
+
+    /// <summary>The grammar a JSON response format or a required tool call imposes, or null.</summary>
+    public static GrammarSpec? Grammar(ChatOptions? options, IReadOnlyList<JsonElement>? tools, ToolCallFormat format)
+    {
+        if (tools is not null && options?.ToolMode is RequiredChatToolMode required)
+            return ToolCallGrammar.Build(tools, format, required.RequiredFunctionName, options.AllowMultipleToolCalls ?? true);
+        return options?.ResponseFormat switch
+        {
+            ChatResponseFormatJson { Schema: { } schema } => new GrammarSpec(JsonSchemaGrammar.FromSchema(schema)),
+            ChatResponseFormatJson => new GrammarSpec(JsonSchemaGrammar.AnyJsonObject),
+            _ => null,
+        };
+    }
 
     /// <summary>The functions among the options' tools, in OpenAI's tool shape (what chat templates read).</summary>
     public static IReadOnlyList<JsonElement>? Tools(ChatOptions? options)

@@ -71,14 +71,13 @@ public sealed class LlmChatClient(ModelHost model) : IChatClient
     private (GenerationStream Stream, IReadOnlyList<JsonElement>? Tools) Submit(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        if (options?.ResponseFormat is ChatResponseFormatJson) throw new NotSupportedException("Structured output (JSON response formats) is not supported yet.");
         var tools = ChatOptionsMapper.Tools(options);
         var prompt = model.Template.Render(ChatMessageMapper.ToPrompt(messages, options), new ChatRenderOptions { Tools = tools });
         var request = new GenerationRequest
         {
             PromptTokens = model.TokenizeChat(prompt),
             MaxTokens = options?.MaxOutputTokens,
-            Sampling = ChatOptionsMapper.ToSampling(options),
+            Sampling = ChatOptionsMapper.ToSampling(options) with { Grammar = ChatOptionsMapper.Grammar(options, tools, model.Template.ToolCallFormat) },
             Stop = options?.StopSequences?.ToArray() ?? [],
         };
         return (model.Submit(request, cancellationToken), tools);

@@ -34,7 +34,7 @@ public sealed partial class InferenceEngine
             _waiting.Dequeue();
             Interlocked.Decrement(ref _counters.WaitingSequences);
             next.Slot = new KvSlot((LLamaSeqId)_freeIds.Pop()) { Owner = next };
-            next.Sampler = SamplerChain.Create(next.Request.Sampling, _vocabularySize);
+            next.Sampler = SamplerChain.Create(next.Request.Sampling, _weights.NativeHandle);
             next.Stops = new StopMatcher(next.Request.Stop);
             _generationReserved += next.MaxTokens;
             _active.Add(next);

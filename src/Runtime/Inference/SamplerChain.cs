@@ -8,9 +8,12 @@ internal static class SamplerChain
     // llama.cpp's LLAMA_DEFAULT_SEED asks for a random seed.
     private const uint RandomSeed = 0xFFFFFFFF;
 
-    public static SafeLLamaSamplerChainHandle Create(SamplingParams p, int vocabularySize)
+    public static SafeLLamaSamplerChainHandle Create(SamplingParams p, SafeLlamaModelHandle model)
     {
+        var vocabularySize = model.Vocab.Count;
         var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
+        // The grammar goes first: later stages must choose among the tokens it allows, or they could remove them all.
+        if (p.Grammar is { } grammar) chain.AddGrammar(model, grammar.Gbnf, grammar.Root);
         if (p.LogitBias.Count > 0)
         {
             var biases = new LLamaLogitBias[p.LogitBias.Count];
