@@ -82,3 +82,21 @@ test('errors surface as the right classes', async () => {
     return true;
   });
 });
+
+test('streamed tool calls assemble through the stream() helper', async () => {
+  const tools = [{
+    type: 'function',
+    function: { name: 'get_time', parameters: { type: 'object', properties: { utc: { type: 'boolean' } }, required: ['utc'] } },
+  }];
+  const runner = client.chat.completions.stream({
+    model: 'demo', messages: [{ role: 'user', content: 'time?' }], tools, tool_choice: 'required',
+    parallel_tool_calls: false, temperature: 1, seed: 2, max_tokens: 200,
+  });
+  const final = await runner.finalChatCompletion();
+  const choice = final.choices[0];
+  assert.equal(choice.finish_reason, 'tool_calls');
+  assert.equal(choice.message.tool_calls.length, 1);
+  const call = choice.message.tool_calls[0];
+  assert.equal(call.function.name, 'get_time');
+  assert.equal(typeof JSON.parse(call.function.arguments).utc, 'boolean');
+});
