@@ -2,6 +2,7 @@ using System.Text;
 using Llm.Api.Contracts;
 using Llm.Api.Errors;
 using Llm.Api.Generation;
+using Llm.Api.Hosting;
 using Llm.Runtime.Chat;
 using Llm.Runtime.Chat.Tools;
 using Llm.Runtime.Errors;
@@ -22,7 +23,7 @@ public static class ChatCompletionsEndpoints
     }
 
     private static async Task<Results<Ok<ChatCompletionResponse>, ServerSentEventsResult<string>>> CreateAsync(
-        HttpContext http, ModelRegistry models, CancellationToken cancellationToken)
+        HttpContext http, ModelRegistry models, ServerOptions options, CancellationToken cancellationToken)
     {
         var request = await RequestBody.ReadAsync(http.Request, OpenAiJsonContext.Default.ChatCompletionRequest, cancellationToken);
         var modelName = SamplingMapper.Model(request);
@@ -30,6 +31,7 @@ public static class ChatCompletionsEndpoints
         ChatPromptMapper.RejectUnsupported(request);
         var tools = ToolRequestMapper.Map(request);
         var sampling = SamplingMapper.ToSamplingParams(request);
+        var choices = SamplingMapper.Choices(request, options.MaxChoices);
         var stops = SamplingMapper.Stops(request);
         var maxTokens = SamplingMapper.MaxTokens(request.MaxCompletionTokens, "max_completion_tokens")
                         ?? SamplingMapper.MaxTokens(request.MaxTokens, "max_tokens");
@@ -37,30 +39,28 @@ public static class ChatCompletionsEndpoints
         var model = models.Get(modelName);
         sampling = sampling with { Grammar = OutputGrammar(request, tools, model.Template.ToolCallFormat) };
         var prompt = model.TokenizeChat(model.Template.Render(turns, new ChatRenderOptions { Tools = tools?.Tools }));
-        GenerationStream stream;
-        try
-        {
-            stream = model.Submit(new GenerationRequest { PromptTokens = prompt, MaxTokens = maxTokens, Sampling = sampling, Stop = stops }, cancellationToken);
-        }
-        catch (ContextLengthExceededException ex)
-        {
-            throw OpenAiException.InvalidRequest(ex.Message, "messages", "context_length_exceeded");
-        }
+        var template = new GenerationRequest { PromptTokens = prompt, MaxTokens = maxTokens, Sampling = sampling, Stop = stops };
+        var streams = ChoiceSubmitter.Submit(model, [prompt], choices, template, _ => "messages", cancellationToken);
 
         var reply = new ChatReply(ResponseIds.New("chatcmpl-"), ResponseIds.Now(), modelName, tools, model.Template.ToolCallFormat);
         if (request.Stream == true)
-            return TypedResults.ServerSentEvents(ChatCompletionStreamer.StreamAsync(stream, reply, request.StreamOptions?.IncludeUsage == true, cancellationToken));
+            return TypedResults.ServerSentEvents(ChatCompletionStreamer.StreamAsync(streams, reply, request.StreamOptions?.IncludeUsage == true, cancellationToken));
 
-        var text = new StringBuilder();
-        GenerationUpdate last = default;
-        await foreach (var update in stream.ReadAllAsync(cancellationToken))
+        var texts = streams.Select(_ => new StringBuilder()).ToArray();
+        var finals = new GenerationUpdate[streams.Count];
+        await foreach (var (index, update) in ChoiceMerger.Merge(streams, cancellationToken))
         {
-            text.Append(update.Text);
-            last = update;
+            texts[index].Append(update.Text);
+            finals[index] = update;
         }
-        var usage = new Usage(stream.PromptTokens, last.CompletionTokens, new PromptTokensDetails(stream.CachedTokens));
-        var (message, finish) = reply.Complete(text.ToString(), last.FinishReason ?? FinishReason.Stop);
-        return TypedResults.Ok(new ChatCompletionResponse(reply.Id, reply.Created, modelName, [new ChatChoice(0, message, null, finish)], usage));
+        var result = new ChatChoice[streams.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var (message, finish) = reply.Complete(texts[i].ToString(), finals[i].FinishReason ?? FinishReason.Stop);
+            result[i] = new ChatChoice(i, message, null, finish);
+        }
+        var usage = new Usage(streams[0].PromptTokens, finals.Sum(f => f.CompletionTokens), new PromptTokensDetails(streams[0].CachedTokens));
+        return TypedResults.Ok(new ChatCompletionResponse(reply.Id, reply.Created, modelName, result, usage));
     }
 
     // A forced tool call and a response format both constrain the whole output, so only one may be asked for.

@@ -3,6 +3,7 @@ using System.Text;
 using Llm.Api.Contracts;
 using Llm.Api.Errors;
 using Llm.Api.Generation;
+using Llm.Api.Hosting;
 using Llm.Runtime.Errors;
 using Llm.Runtime.Inference;
 using Llm.Runtime.Models;
@@ -23,7 +24,7 @@ public static class CompletionsEndpoints
     }
 
     private static async Task<Results<Ok<CompletionResponse>, ServerSentEventsResult<string>>> CreateAsync(
-        HttpContext http, ModelRegistry models, CancellationToken cancellationToken)
+        HttpContext http, ModelRegistry models, ServerOptions options, CancellationToken cancellationToken)
     {
         var request = await RequestBody.ReadAsync(http.Request, OpenAiJsonContext.Default.CompletionRequest, cancellationToken);
         var modelName = SamplingMapper.Model(request);
@@ -32,18 +33,21 @@ public static class CompletionsEndpoints
         if (prompts.Count > MaxPrompts) throw OpenAiException.OutOfRange("prompt", $"at most {MaxPrompts} prompts are allowed per request");
         RejectUnsupported(request);
         var sampling = SamplingMapper.ToSamplingParams(request);
+        var choices = SamplingMapper.Choices(request, options.MaxChoices);
         var stops = SamplingMapper.Stops(request);
         var maxTokens = SamplingMapper.MaxTokens(request.MaxTokens, "max_tokens") ?? DefaultMaxTokens;
 
         var model = models.Get(modelName);
-        var streams = Submit(model, prompts, maxTokens, sampling, stops, cancellationToken);
+        var tokens = Tokenize(model, prompts);
+        var template = new GenerationRequest { PromptTokens = tokens[0], MaxTokens = maxTokens, Sampling = sampling, Stop = stops };
+        var streams = ChoiceSubmitter.Submit(model, tokens, choices, template, p => prompts.Count == 1 ? "prompt" : $"prompt[{p}]", cancellationToken);
         var id = ResponseIds.New("cmpl-");
         var created = ResponseIds.Now();
-        var promptTokens = streams.Sum(s => s.PromptTokens);
+        var promptTokens = tokens.Sum(t => t.Count);
         if (request.Stream == true)
         {
             var includeUsage = request.StreamOptions?.IncludeUsage == true;
-            return TypedResults.ServerSentEvents(StreamAsync(streams, id, created, modelName, promptTokens, includeUsage, cancellationToken));
+            return TypedResults.ServerSentEvents(StreamAsync(streams, choices, id, created, modelName, promptTokens, includeUsage, cancellationToken));
         }
 
         var texts = streams.Select(_ => new StringBuilder()).ToArray();
@@ -53,11 +57,11 @@ public static class CompletionsEndpoints
             texts[index].Append(update.Text);
             finals[index] = update;
         }
-        var choices = new CompletionChoice[streams.Count];
-        for (var i = 0; i < choices.Length; i++)
-            choices[i] = new CompletionChoice(texts[i].ToString(), i, null, FinishReasons.ToWire(finals[i].FinishReason ?? FinishReason.Stop));
-        var usage = new Usage(promptTokens, finals.Sum(f => f.CompletionTokens), new PromptTokensDetails(streams.Sum(s => s.CachedTokens)));
-        return TypedResults.Ok(new CompletionResponse(id, created, modelName, choices, usage));
+        var result = new CompletionChoice[streams.Count];
+        for (var i = 0; i < result.Length; i++)
+            result[i] = new CompletionChoice(texts[i].ToString(), i, null, FinishReasons.ToWire(finals[i].FinishReason ?? FinishReason.Stop));
+        var usage = new Usage(promptTokens, finals.Sum(f => f.CompletionTokens), new PromptTokensDetails(CachedTokens(streams, choices)));
+        return TypedResults.Ok(new CompletionResponse(id, created, modelName, result, usage));
     }
 
     private static void RejectUnsupported(CompletionRequest request)
@@ -70,45 +74,27 @@ public static class CompletionsEndpoints
         if (request.BestOf is > 1) throw OpenAiException.Unsupported("best_of", "Best-of sampling");
     }
 
-    // All prompts are validated and queued before the response starts; if one fails the others are withdrawn.
-    private static List<GenerationStream> Submit(ModelHost model, PromptInput prompts, int maxTokens, SamplingParams sampling,
-        IReadOnlyList<string> stops, CancellationToken cancellationToken)
+    // The choices of one prompt share it: count its reused tokens once.
+    private static int CachedTokens(IReadOnlyList<GenerationStream> streams, int choices)
     {
-        var withdraw = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var streams = new List<GenerationStream>(prompts.Count);
-        try
-        {
-            for (var i = 0; i < prompts.Count; i++)
-            {
-                IReadOnlyList<int> tokens = prompts.Texts is { } texts
-                    ? model.Tokenize(texts[i], addSpecial: true, parseSpecial: true)
-                    : prompts.TokenLists![i];
-                var param = prompts.Count == 1 ? "prompt" : $"prompt[{i}]";
-                if (tokens.Count == 0) throw OpenAiException.InvalidRequest($"'{param}' is empty.", param);
-                var request = new GenerationRequest { PromptTokens = tokens, MaxTokens = maxTokens, Sampling = sampling, Stop = stops };
-                try
-                {
-                    streams.Add(model.Submit(request, withdraw.Token));
-                }
-                catch (ContextLengthExceededException ex)
-                {
-                    throw OpenAiException.InvalidRequest(ex.Message, param, "context_length_exceeded");
-                }
-                catch (InvalidInputException ex) when (ex.Parameter == "prompt")
-                {
-                    throw OpenAiException.InvalidRequest(ex.Message, param);
-                }
-            }
-            return streams;
-        }
-        catch
-        {
-            withdraw.Cancel();
-            throw;
-        }
+        var total = 0;
+        for (var i = 0; i < streams.Count; i += choices) total += streams[i].CachedTokens;
+        return total;
     }
 
-    private static async IAsyncEnumerable<string> StreamAsync(IReadOnlyList<GenerationStream> streams, string id, long created, string model,
+    private static IReadOnlyList<int>[] Tokenize(ModelHost model, PromptInput prompts)
+    {
+        var tokens = new IReadOnlyList<int>[prompts.Count];
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            tokens[i] = prompts.Texts is { } texts ? model.Tokenize(texts[i], addSpecial: true, parseSpecial: true) : prompts.TokenLists![i];
+            var param = prompts.Count == 1 ? "prompt" : $"prompt[{i}]";
+            if (tokens[i].Count == 0) throw OpenAiException.InvalidRequest($"'{param}' is empty.", param);
+        }
+        return tokens;
+    }
+
+    private static async IAsyncEnumerable<string> StreamAsync(IReadOnlyList<GenerationStream> streams, int choices, string id, long created, string model,
         int promptTokens, bool includeUsage, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var context = OpenAiJsonContext.Default.CompletionResponse;
@@ -143,7 +129,7 @@ public static class CompletionsEndpoints
 
         if (includeUsage)
         {
-            var usage = new Usage(promptTokens, completionTokens.Sum(), new PromptTokensDetails(streams.Sum(s => s.CachedTokens)));
+            var usage = new Usage(promptTokens, completionTokens.Sum(), new PromptTokensDetails(CachedTokens(streams, choices)));
             yield return SseSerializer.Serialize(new CompletionResponse(id, created, model, [], usage), context);
         }
         yield return SseSerializer.Done;

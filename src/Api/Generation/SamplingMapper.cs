@@ -20,8 +20,6 @@ internal static class SamplingMapper
         Check(request.FrequencyPenalty, -2, 2, "frequency_penalty");
         Check(request.RepeatPenalty, 0, 10, "repeat_penalty");
         if (request.TopK is < -1) throw OpenAiException.OutOfRange("top_k", "must be -1 or 0 (disabled) or a positive number");
-        if (request.N is < 1 or > 128) throw OpenAiException.OutOfRange("n", "must be between 1 and 128");
-        if (request.N is > 1) throw OpenAiException.Unsupported("n", "More than one choice (n > 1)");
         if (request.StreamOptions is not null && request.Stream != true)
             throw OpenAiException.InvalidRequest("The 'stream_options' parameter is only allowed when 'stream' is true.", "stream_options");
 
@@ -37,6 +35,13 @@ internal static class SamplingMapper
             Seed = request.Seed is { } seed ? unchecked((ulong)seed) : null,
             LogitBias = LogitBias(request.LogitBias),
         };
+    }
+
+    /// <summary>Validates <c>n</c> against the configured maximum.</summary>
+    public static int Choices(ISamplingRequest request, int max)
+    {
+        if (request.N is { } n && (n < 1 || n > max)) throw OpenAiException.OutOfRange("n", $"must be between 1 and {max}");
+        return request.N ?? 1;
     }
 
     /// <summary>Validates the stop strings.</summary>
