@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Llm.Api.Contracts;
@@ -17,7 +16,7 @@ public sealed record ChatCompletionChunk(
 }
 
 /// <summary>A choice's delta in one chunk; <see cref="FinishReason"/> stays null until its last chunk.</summary>
-public sealed record ChatChunkChoice(int Index, ChatDelta Delta, JsonElement? Logprobs, string? FinishReason);
+public sealed record ChatChunkChoice(int Index, ChatDelta Delta, ChatLogprobs? Logprobs, string? FinishReason);
 
 /// <summary>What a chunk adds to the message; absent fields are left out (the finish chunk's delta is <c>{}</c>).</summary>
 public sealed record ChatDelta(

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using System.Text.Json;
 
 namespace Llm.Api.Contracts;
 
@@ -17,7 +16,7 @@ public sealed record ChatCompletionResponse(
 }
 
 /// <summary>One choice of a chat completion.</summary>
-public sealed record ChatChoice(int Index, AssistantMessage Message, JsonElement? Logprobs, string FinishReason);
+public sealed record ChatChoice(int Index, AssistantMessage Message, ChatLogprobs? Logprobs, string FinishReason);
 
 /// <summary>The assistant's reply: text, tool calls, or both.</summary>
 public sealed record AssistantMessage(

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using System.Text.Json;
 
 namespace Llm.Api.Contracts;
 
@@ -17,4 +16,4 @@ public sealed record CompletionResponse(
 }
 
 /// <summary>One choice of a text completion; <see cref="FinishReason"/> is null in chunks before the last.</summary>
-public sealed record CompletionChoice(string Text, int Index, JsonElement? Logprobs, string? FinishReason);
+public sealed record CompletionChoice(string Text, int Index, CompletionLogprobs? Logprobs, string? FinishReason);

@@ -39,25 +39,34 @@ public static class ChatCompletionsEndpoints
         var model = models.Get(modelName);
         sampling = sampling with { Grammar = OutputGrammar(request, tools, model.Template.ToolCallFormat) };
         var prompt = model.TokenizeChat(model.Template.Render(turns, new ChatRenderOptions { Tools = tools?.Tools }));
-        var template = new GenerationRequest { PromptTokens = prompt, MaxTokens = maxTokens, Sampling = sampling, Stop = stops };
+        var template = new GenerationRequest
+        {
+            PromptTokens = prompt,
+            MaxTokens = maxTokens,
+            Sampling = sampling,
+            Stop = stops,
+            Logprobs = request.Logprobs == true ? request.TopLogprobs ?? 0 : null,
+        };
         var streams = ChoiceSubmitter.Submit(model, [prompt], choices, template, _ => "messages", cancellationToken);
 
         var reply = new ChatReply(ResponseIds.New("chatcmpl-"), ResponseIds.Now(), modelName, tools, model.Template.ToolCallFormat);
         if (request.Stream == true)
-            return TypedResults.ServerSentEvents(ChatCompletionStreamer.StreamAsync(streams, reply, request.StreamOptions?.IncludeUsage == true, cancellationToken));
+            return TypedResults.ServerSentEvents(ChatCompletionStreamer.StreamAsync(streams, reply, model, request.StreamOptions?.IncludeUsage == true, cancellationToken));
 
         var texts = streams.Select(_ => new StringBuilder()).ToArray();
         var finals = new GenerationUpdate[streams.Count];
+        var logprobs = new List<TokenLogprob>?[streams.Count];
         await foreach (var (index, update) in ChoiceMerger.Merge(streams, cancellationToken))
         {
             texts[index].Append(update.Text);
+            logprobs[index] = LogprobsMapper.Append(logprobs[index], update.Logprobs);
             finals[index] = update;
         }
         var result = new ChatChoice[streams.Count];
         for (var i = 0; i < result.Length; i++)
         {
             var (message, finish) = reply.Complete(texts[i].ToString(), finals[i].FinishReason ?? FinishReason.Stop);
-            result[i] = new ChatChoice(i, message, null, finish);
+            result[i] = new ChatChoice(i, message, LogprobsMapper.ToChat(logprobs[i], model), finish);
         }
         var usage = new Usage(streams[0].PromptTokens, finals.Sum(f => f.CompletionTokens), new PromptTokensDetails(streams[0].CachedTokens));
         return TypedResults.Ok(new ChatCompletionResponse(reply.Id, reply.Created, modelName, result, usage));

@@ -39,7 +39,7 @@ public static class CompletionsEndpoints
 
         var model = models.Get(modelName);
         var tokens = Tokenize(model, prompts);
-        var template = new GenerationRequest { PromptTokens = tokens[0], MaxTokens = maxTokens, Sampling = sampling, Stop = stops };
+        var template = new GenerationRequest { PromptTokens = tokens[0], MaxTokens = maxTokens, Sampling = sampling, Stop = stops, Logprobs = request.Logprobs };
         var streams = ChoiceSubmitter.Submit(model, tokens, choices, template, p => prompts.Count == 1 ? "prompt" : $"prompt[{p}]", cancellationToken);
         var id = ResponseIds.New("cmpl-");
         var created = ResponseIds.Now();
@@ -47,19 +47,21 @@ public static class CompletionsEndpoints
         if (request.Stream == true)
         {
             var includeUsage = request.StreamOptions?.IncludeUsage == true;
-            return TypedResults.ServerSentEvents(StreamAsync(streams, choices, id, created, modelName, promptTokens, includeUsage, cancellationToken));
+            return TypedResults.ServerSentEvents(StreamAsync(streams, choices, model, id, created, modelName, promptTokens, includeUsage, cancellationToken));
         }
 
         var texts = streams.Select(_ => new StringBuilder()).ToArray();
         var finals = new GenerationUpdate[streams.Count];
+        var logprobs = new List<TokenLogprob>?[streams.Count];
         await foreach (var (index, update) in ChoiceMerger.Merge(streams, cancellationToken))
         {
             texts[index].Append(update.Text);
+            logprobs[index] = LogprobsMapper.Append(logprobs[index], update.Logprobs);
             finals[index] = update;
         }
         var result = new CompletionChoice[streams.Count];
         for (var i = 0; i < result.Length; i++)
-            result[i] = new CompletionChoice(texts[i].ToString(), i, null, FinishReasons.ToWire(finals[i].FinishReason ?? FinishReason.Stop));
+            result[i] = new CompletionChoice(texts[i].ToString(), i, ToCompletionLogprobs(logprobs[i], model), FinishReasons.ToWire(finals[i].FinishReason ?? FinishReason.Stop));
         var usage = new Usage(promptTokens, finals.Sum(f => f.CompletionTokens), new PromptTokensDetails(CachedTokens(streams, choices)));
         return TypedResults.Ok(new CompletionResponse(id, created, modelName, result, usage));
     }
@@ -67,11 +69,16 @@ public static class CompletionsEndpoints
     private static void RejectUnsupported(CompletionRequest request)
     {
         if (request.Logprobs is < 0 or > 5) throw OpenAiException.OutOfRange("logprobs", "must be between 0 and 5");
-        if (request.Logprobs is > 0) throw OpenAiException.Unsupported("logprobs", "Log probabilities");
         if (request.Echo == true) throw OpenAiException.Unsupported("echo", "Echoing the prompt");
         if (!string.IsNullOrEmpty(request.Suffix)) throw OpenAiException.Unsupported("suffix", "Insertion with a suffix");
         if (request.BestOf is < 1 or > 20) throw OpenAiException.OutOfRange("best_of", "must be between 1 and 20");
         if (request.BestOf is > 1) throw OpenAiException.Unsupported("best_of", "Best-of sampling");
+    }
+
+    private static CompletionLogprobs? ToCompletionLogprobs(IReadOnlyList<TokenLogprob>? items, ModelHost model)
+    {
+        var offset = 0;
+        return LogprobsMapper.ToCompletion(items, model, ref offset);
     }
 
     // The choices of one prompt share it: count its reused tokens once.
@@ -94,11 +101,13 @@ public static class CompletionsEndpoints
         return tokens;
     }
 
-    private static async IAsyncEnumerable<string> StreamAsync(IReadOnlyList<GenerationStream> streams, int choices, string id, long created, string model,
+    private static async IAsyncEnumerable<string> StreamAsync(IReadOnlyList<GenerationStream> streams, int choices, ModelHost host, string id, long created, string model,
         int promptTokens, bool includeUsage, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var context = OpenAiJsonContext.Default.CompletionResponse;
         var completionTokens = new int[streams.Count];
+        var offsets = new int[streams.Count];
+        var pending = new List<TokenLogprob>?[streams.Count];
         await using var updates = ChoiceMerger.Merge(streams, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -122,9 +131,12 @@ public static class CompletionsEndpoints
 
             var (index, update) = item;
             completionTokens[index] = update.CompletionTokens;
+            pending[index] = LogprobsMapper.Append(pending[index], update.Logprobs);
             if (update.Text.Length == 0 && update.FinishReason is null) continue;
             var finish = update.FinishReason is { } reason ? FinishReasons.ToWire(reason) : null;
-            yield return SseSerializer.Serialize(new CompletionResponse(id, created, model, [new CompletionChoice(update.Text, index, null, finish)], null), context);
+            var logprobs = LogprobsMapper.ToCompletion(pending[index], host, ref offsets[index]);
+            pending[index] = null;
+            yield return SseSerializer.Serialize(new CompletionResponse(id, created, model, [new CompletionChoice(update.Text, index, logprobs, finish)], null), context);
         }
 
         if (includeUsage)

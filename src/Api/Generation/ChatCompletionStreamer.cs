@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Llm.Api.Contracts;
 using Llm.Runtime.Chat.Tools;
 using Llm.Runtime.Inference;
+using Llm.Runtime.Models;
 
 namespace Llm.Api.Generation;
 
@@ -12,12 +13,18 @@ namespace Llm.Api.Generation;
 /// </summary>
 internal static class ChatCompletionStreamer
 {
-    public static async IAsyncEnumerable<string> StreamAsync(IReadOnlyList<GenerationStream> streams, ChatReply reply, bool includeUsage,
+    public static async IAsyncEnumerable<string> StreamAsync(IReadOnlyList<GenerationStream> streams, ChatReply reply, ModelHost model, bool includeUsage,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var context = OpenAiJsonContext.Default.ChatCompletionChunk;
-        string Chunk(int index, ChatDelta delta, string? finish) =>
-            SseSerializer.Serialize(new ChatCompletionChunk(reply.Id, reply.Created, reply.Model, [new ChatChunkChoice(index, delta, null, finish)], null), context);
+        var pending = new List<TokenLogprob>?[streams.Count];
+        string Chunk(int index, ChatDelta delta, string? finish)
+        {
+            // Log-probabilities ride on the next chunk of their choice (their text may have been held back).
+            var logprobs = LogprobsMapper.ToChat(pending[index], model);
+            pending[index] = null;
+            return SseSerializer.Serialize(new ChatCompletionChunk(reply.Id, reply.Created, reply.Model, [new ChatChunkChoice(index, delta, logprobs, finish)], null), context);
+        }
 
         for (var i = 0; i < streams.Count; i++) yield return Chunk(i, new ChatDelta("assistant", string.Empty), null);
         var filters = streams.Select(_ => reply.Tools is null ? null : new ToolCallStreamFilter(reply.ToolCallFormat)).ToArray();
@@ -46,6 +53,7 @@ internal static class ChatCompletionStreamer
             var (index, update) = item;
             var filter = filters[index];
             completionTokens[index] = update.CompletionTokens;
+            pending[index] = LogprobsMapper.Append(pending[index], update.Logprobs);
             var text = filter is null ? update.Text : filter.Push(update.Text);
             if (text.Length > 0) yield return Chunk(index, new ChatDelta(null, text), null);
             if (update.FinishReason is not { } reason) continue;

@@ -11,7 +11,6 @@ internal static class ChatPromptMapper
     /// <summary>Rejects chat fields this server does not implement, naming each.</summary>
     public static void RejectUnsupported(ChatCompletionRequest request)
     {
-        if (request.Logprobs == true) throw OpenAiException.Unsupported("logprobs", "Log probabilities");
         if (request.TopLogprobs is { } top)
         {
             if (top is < 0 or > 20) throw OpenAiException.OutOfRange("top_logprobs", "must be between 0 and 20");

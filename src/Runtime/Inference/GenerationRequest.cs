@@ -12,6 +12,9 @@ public sealed record GenerationRequest
     /// <summary>Gets the sampling parameters.</summary>
     public SamplingParams Sampling { get; init; } = SamplingParams.Default;
 
+    /// <summary>Gets how many alternatives to report with each token's log-probability; null reports none.</summary>
+    public int? Logprobs { get; init; }
+
     /// <summary>Gets the stop strings; generation ends before the first one and it is not returned.</summary>
     public IReadOnlyList<string> Stop { get; init; } = [];
 }

@@ -7,4 +7,5 @@ namespace Llm.Runtime.Inference;
 /// <param name="Text">The text that is safe to show, never part of a stop string.</param>
 /// <param name="CompletionTokens">Tokens generated so far.</param>
 /// <param name="FinishReason">Set on the last update only.</param>
-public readonly record struct GenerationUpdate(string Text, int CompletionTokens, FinishReason? FinishReason);
+/// <param name="Logprobs">Log-probabilities of the tokens sampled since the previous update, when the request asked for them.</param>
+public readonly record struct GenerationUpdate(string Text, int CompletionTokens, FinishReason? FinishReason, IReadOnlyList<TokenLogprob>? Logprobs = null);

@@ -35,6 +35,7 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly EngineCounters _counters = new();
     private readonly LLamaBatch _batch = new();
     private readonly byte[] _pieceBuffer = new byte[256];
+    private readonly LogprobCalculator _logprobs;
     private readonly Thread _thread;
     private readonly int _vocabularySize;
     private static readonly Action<Sequence> s_closeCancelled = s => s.Close(null);
@@ -56,6 +57,7 @@ public sealed partial class InferenceEngine : IDisposable
         _logger = logger;
         _context = weights.CreateContext(contextParams, logger);
         _vocabularySize = weights.Vocab.Count;
+        _logprobs = new LogprobCalculator(_vocabularySize);
         ContextSize = (int)_context.ContextSize;
         for (var id = options.SequenceIds - 1; id >= 0; id--) _freeIds.Push(id);
         _thread = new Thread(Run) { IsBackground = true, Name = "llm-engine" };

@@ -54,14 +54,17 @@ internal sealed class Sequence(GenerationRequest request, int[] prompt, int maxT
 
     public void Cancel() => _cancelled = true;
 
+    // Log-probabilities wait here while their text is held back (partial characters or stop strings).
+    public List<TokenLogprob>? PendingLogprobs { get; set; }
+
     public void Emit(string text)
     {
-        if (text.Length > 0) _updates.Writer.TryWrite(new GenerationUpdate(text, Generated, null));
+        if (text.Length > 0) _updates.Writer.TryWrite(new GenerationUpdate(text, Generated, null, TakeLogprobs()));
     }
 
     public void Finish(string text, FinishReason reason)
     {
-        _updates.Writer.TryWrite(new GenerationUpdate(text, Generated, reason));
+        _updates.Writer.TryWrite(new GenerationUpdate(text, Generated, reason, TakeLogprobs()));
         Close(null);
     }
 
@@ -71,5 +74,13 @@ internal sealed class Sequence(GenerationRequest request, int[] prompt, int maxT
         CancellationRegistration.Dispose();
         Sampler?.Dispose();
         Sampler = null;
+    }
+
+    private List<TokenLogprob>? TakeLogprobs()
+    {
+        var pending = PendingLogprobs;
+        if (pending is null || pending.Count == 0) return null;
+        PendingLogprobs = [];
+        return pending;
     }
 }
