@@ -47,7 +47,7 @@ public static class CompletionsEndpoints
         if (request.Stream == true)
         {
             var includeUsage = request.StreamOptions?.IncludeUsage == true;
-            return TypedResults.ServerSentEvents(StreamAsync(streams, choices, model, id, created, modelName, promptTokens, includeUsage, cancellationToken));
+            return TypedResults.ServerSentEvents(StreamAsync(streams, choices, model, request.Echo == true ? i => Echo(request, prompts, tokens, model, i / choices) : null, id, created, modelName, promptTokens, includeUsage, cancellationToken));
         }
 
         var texts = streams.Select(_ => new StringBuilder()).ToArray();
@@ -61,7 +61,7 @@ public static class CompletionsEndpoints
         }
         var result = new CompletionChoice[streams.Count];
         for (var i = 0; i < result.Length; i++)
-            result[i] = new CompletionChoice(texts[i].ToString(), i, ToCompletionLogprobs(logprobs[i], model), FinishReasons.ToWire(finals[i].FinishReason ?? FinishReason.Stop));
+            result[i] = new CompletionChoice(Echo(request, prompts, tokens, model, i / choices) + texts[i], i, ToCompletionLogprobs(logprobs[i], model), FinishReasons.ToWire(finals[i].FinishReason ?? FinishReason.Stop));
         var usage = new Usage(promptTokens, finals.Sum(f => f.CompletionTokens), new PromptTokensDetails(CachedTokens(streams, choices)));
         return TypedResults.Ok(new CompletionResponse(id, created, modelName, result, usage));
     }
@@ -69,11 +69,15 @@ public static class CompletionsEndpoints
     private static void RejectUnsupported(CompletionRequest request)
     {
         if (request.Logprobs is < 0 or > 5) throw OpenAiException.OutOfRange("logprobs", "must be between 0 and 5");
-        if (request.Echo == true) throw OpenAiException.Unsupported("echo", "Echoing the prompt");
+        if (request.Echo == true && request.Logprobs is > 0) throw OpenAiException.Unsupported("echo", "Log-probabilities of echoed prompt tokens");
         if (!string.IsNullOrEmpty(request.Suffix)) throw OpenAiException.Unsupported("suffix", "Insertion with a suffix");
         if (request.BestOf is < 1 or > 20) throw OpenAiException.OutOfRange("best_of", "must be between 1 and 20");
         if (request.BestOf is > 1) throw OpenAiException.Unsupported("best_of", "Best-of sampling");
     }
+
+    // echo: the prompt as the client sent it (token prompts as their text) before the completion.
+    private static string Echo(CompletionRequest request, PromptInput prompts, IReadOnlyList<int>[] tokens, ModelHost model, int prompt)
+        => request.Echo != true ? string.Empty : prompts.Texts is { } texts ? texts[prompt] : model.Detokenize(tokens[prompt]);
 
     private static CompletionLogprobs? ToCompletionLogprobs(IReadOnlyList<TokenLogprob>? items, ModelHost model)
     {
@@ -101,13 +105,17 @@ public static class CompletionsEndpoints
         return tokens;
     }
 
-    private static async IAsyncEnumerable<string> StreamAsync(IReadOnlyList<GenerationStream> streams, int choices, ModelHost host, string id, long created, string model,
+    private static async IAsyncEnumerable<string> StreamAsync(IReadOnlyList<GenerationStream> streams, int choices, ModelHost host, Func<int, string>? echo, string id, long created, string model,
         int promptTokens, bool includeUsage, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var context = OpenAiJsonContext.Default.CompletionResponse;
         var completionTokens = new int[streams.Count];
         var offsets = new int[streams.Count];
         var pending = new List<TokenLogprob>?[streams.Count];
+        if (echo is not null)
+        {
+            for (var i = 0; i < streams.Count; i++) yield return SseSerializer.Serialize(new CompletionResponse(id, created, model, [new CompletionChoice(echo(i), i, null, null)], null), context);
+        }
         await using var updates = ChoiceMerger.Merge(streams, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {

@@ -66,7 +66,7 @@ public sealed class BadRequestTests(ServerFixture server)
         { Completions, """{"model":"demo","prompt":[]}""", 400, "prompt", null },
         { Completions, """{"model":"demo","prompt":[1,"a"]}""", 400, "prompt", null },
         { Completions, """{"model":"demo","prompt":[999999]}""", 400, "prompt", null },
-        { Completions, """{"model":"demo","prompt":"hi","echo":true}""", 400, "echo", "unsupported_parameter" },
+        { Completions, """{"model":"demo","prompt":"hi","echo":true,"logprobs":1}""", 400, "echo", "unsupported_parameter" },
         { Completions, """{"model":"demo","prompt":"hi","logprobs":6}""", 400, "logprobs", "invalid_value" },
         { Completions, """{"model":"demo","prompt":"hi","suffix":"end"}""", 400, "suffix", "unsupported_parameter" },
         { Completions, """{"model":"demo","prompt":"hi","best_of":3}""", 400, "best_of", "unsupported_parameter" },

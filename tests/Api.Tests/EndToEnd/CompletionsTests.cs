@@ -58,4 +58,13 @@ public sealed class CompletionsTests(ServerFixture server)
         for (var i = 0; i < prompts.Length; i++)
             Assert.Equal(DemoModel.GreedyContinuation(prompts[i][0], 40).Text, bodies[i].GetProperty("choices")[0].GetProperty("text").GetString());
     }
+
+    [Fact]
+    public async Task EchoPrependsThePrompt()
+    {
+        var body = await PostAsync("""{"model":"demo","prompt":"hello","temperature":0,"max_tokens":3,"echo":true}""");
+        Assert.Equal("hellopqr", body.GetProperty("choices")[0].GetProperty("text").GetString());
+        var (_, events) = await Sse.PostAsync(server.Http, "/v1/completions", """{"model":"demo","prompt":"abc","temperature":0,"max_tokens":2,"echo":true,"stream":true}""");
+        Assert.Equal("abcde", string.Concat(events[..^1].Select(Sse.Parse).Select(c => c.GetProperty("choices")[0].GetProperty("text").GetString())));
+    }
 }
