@@ -94,6 +94,8 @@ public sealed partial class InferenceEngine : IDisposable
             if ((uint)token >= (uint)_vocabularySize)
                 throw new InvalidInputException($"Token id {token} in logit_bias is outside the vocabulary (0..{_vocabularySize - 1}).", "logit_bias");
         }
+        if (_options.MaxPromptTokens > 0 && prompt.Count > _options.MaxPromptTokens)
+            throw new InvalidInputException($"The prompt has {prompt.Count} tokens; this server accepts at most {_options.MaxPromptTokens}.", "messages");
         var room = ContextSize - prompt.Count;
         if (room < Math.Max(1, request.MaxTokens ?? 1)) throw new ContextLengthExceededException(prompt.Count, request.MaxTokens, ContextSize);
 
