@@ -25,6 +25,7 @@ public static class CommandLine
           --data-dir DIR            where uploaded files, fine-tuning jobs and adapters are kept (default ~/.local/share/llm)
           --api-key KEY             require this key as 'Authorization: Bearer KEY' (repeatable; /health stays public)
           --api-keys-file FILE      read keys from FILE, one a line
+          --public-path PATH        answer PATH (and below) without a key (repeatable; replaces the default /health)
           --rate-limit N            requests per minute per key (default 0 = off); over it: 429 with Retry-After
           --token-rate-limit N      tokens per minute per key (max_tokens plus the estimated prompt; default 0 = off)
           --max-prompt-tokens N     most prompt tokens per request (default 0 = the context size)
@@ -79,6 +80,7 @@ public static class CommandLine
     {
         ["--api-key"] = "ApiKeys",
         ["--cors-origin"] = "CorsOrigins",
+        ["--public-path"] = "PublicPaths",
     };
 
     private static readonly HashSet<string> s_integers = ["--port", "--ctx-size", "--gpu-layers", "--threads", "--batch-size", "--parallel", "--max-queue", "--cache-slots",
