@@ -24,6 +24,12 @@ internal sealed class OperationDescriptions : IOpenApiOperationTransformer
         ["POST apply-template"] = typeof(ApplyTemplateRequest),
     };
 
+    private static readonly Dictionary<string, Type> s_completions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["POST v1/chat/completions"] = typeof(ChatCompletionResponse),
+        ["POST v1/completions"] = typeof(CompletionResponse),
+    };
+
     private static readonly HashSet<string> s_usesModel = new(StringComparer.OrdinalIgnoreCase)
     {
         "v1/chat/completions", "v1/completions", "v1/embeddings", "v1/predictions", "tokenize", "detokenize", "apply-template",
@@ -51,6 +57,14 @@ internal sealed class OperationDescriptions : IOpenApiOperationTransformer
         }
 
         operation.Responses ??= [];
+        // One 200, two shapes: the JSON body, or with "stream": true server-sent events (each `data:` line one JSON
+        // chunk, the last `data: [DONE]`). The generator sees only the event-stream result type, so both are set here.
+        if (s_completions.TryGetValue(key, out var responseType) && operation.Responses.TryGetValue("200", out var okResponse)
+            && okResponse is OpenApiResponse { Content: { } okContent })
+        {
+            okContent["application/json"] = new OpenApiMediaType { Schema = await context.GetOrCreateSchemaAsync(responseType, null, cancellationToken) };
+            okContent["text/event-stream"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "data: {chunk JSON} events, ending with data: [DONE]" } };
+        }
         var error = await context.GetOrCreateSchemaAsync(typeof(OpenAiError), null, cancellationToken);
         void Add(int status, string description)
             => operation.Responses.TryAdd(status.ToString(System.Globalization.CultureInfo.InvariantCulture), new OpenApiResponse

@@ -32,12 +32,13 @@ public sealed class RequestGateTests : IDisposable
     [Fact]
     public async Task AStreamThatKeepsWritingIsNotAborted()
     {
-        var gate = Gate(new ServerOptions { IdleStreamTimeoutSeconds = 1 }, async context =>
+        // Writes every 100 ms for 5 s against a 3 s timeout: slack for a loaded test machine.
+        var gate = Gate(new ServerOptions { IdleStreamTimeoutSeconds = 3 }, async context =>
         {
-            for (var i = 0; i < 8; i++)
+            for (var i = 0; i < 50; i++)
             {
                 await context.Response.Body.WriteAsync("data: x\n\n"u8.ToArray());
-                await Task.Delay(300);
+                await Task.Delay(100);
             }
         });
         var (context, aborted) = StreamRequest();
