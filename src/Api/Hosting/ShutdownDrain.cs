@@ -10,12 +10,12 @@ namespace Llm.Api.Hosting;
 /// still running with a final error event. Only then does Kestrel stop.
 /// </summary>
 /// <remarks>
-/// Registered after the other hosted services, so it is stopped before them (the host stops in reverse order), and
-/// Kestrel, registered first by the web host, stops last. Fine-tuning jobs are stopped by their runner, which marks a
+/// The drain runs in <see cref="StoppingAsync"/>, which the host calls before it stops any hosted service, so Kestrel
+/// still serves the running streams meanwhile (and answers new requests with 503). Fine-tuning jobs are stopped by their runner, which marks a
 /// running job <c>failed</c> with code <c>interrupted</c> through the store's atomic writes.
 /// </remarks>
 internal sealed partial class ShutdownDrain(ServerOptions options, ModelRegistry models, IHostApplicationLifetime lifetime, ILogger<ShutdownDrain> logger)
-    : IHostedService
+    : IHostedLifecycleService
 {
     private int _inFlight;
     private volatile bool _draining;
@@ -29,7 +29,16 @@ internal sealed partial class ShutdownDrain(ServerOptions options, ModelRegistry
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Runs before any hosted service stops, Kestrel included (it would otherwise wait for the streams, then abort them).
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         _draining = true;
         var timeout = TimeSpan.FromSeconds(options.DrainTimeoutSeconds);

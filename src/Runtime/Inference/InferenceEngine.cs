@@ -42,6 +42,7 @@ public sealed partial class InferenceEngine : IDisposable
     private int _generationReserved;
     private int _followerReserved;
     private long _tick;
+    private volatile bool _stopping;
 
     /// <summary>Initializes a new instance of the <see cref="InferenceEngine"/> class and starts its thread.</summary>
     /// <param name="weights">The loaded model; the caller keeps ownership and must outlive the engine.</param>
@@ -117,9 +118,11 @@ public sealed partial class InferenceEngine : IDisposable
         return new GenerationStream(sequence);
     }
 
-    /// <summary>Stops the engine thread, ends every sequence and frees the context.</summary>
+    /// <summary>Stops the engine thread, ends every sequence (running ones with an error) and frees the context.</summary>
     public void Dispose()
     {
+        // Without this the loop would keep stepping until the running sequences finished on their own.
+        _stopping = true;
         _incoming.Writer.TryComplete();
         _thread.Join();
         _context.Dispose();
@@ -127,7 +130,7 @@ public sealed partial class InferenceEngine : IDisposable
 
     private void Run()
     {
-        while (true)
+        while (!_stopping)
         {
             if (_active.Count == 0 && _waiting.Count == 0 && !WaitForWork()) break;
             while (_incoming.Reader.TryRead(out var arrived)) _waiting.Enqueue(arrived);
