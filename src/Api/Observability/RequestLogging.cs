@@ -18,14 +18,21 @@ internal sealed partial class RequestLogging(RequestDelegate next, ILogger<Reque
         context.Response.Headers[Header] = context.TraceIdentifier;
         var started = Stopwatch.GetTimestamp();
         using var scope = logger.BeginScope(new KeyValuePair<string, object>[] { new("RequestId", context.TraceIdentifier) });
+        int? failed = null;
         try
         {
             await next(context);
         }
+        catch (Exception ex)
+        {
+            // The exception handler, outside this middleware, writes the response; log the status it will write.
+            failed = ex is OperationCanceledException && context.RequestAborted.IsCancellationRequested ? 499 : Errors.OpenAiErrors.Map(ex).StatusCode;
+            throw;
+        }
         finally
         {
             var caller = context.Items.TryGetValue(Security.ApiKeyMiddleware.KeyIdItem, out var key) ? key as string : null;
-            LogRequest(logger, context.Request.Method, context.Request.Path, context.Response.StatusCode,
+            LogRequest(logger, context.Request.Method, context.Request.Path, failed ?? context.Response.StatusCode,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds, caller ?? "-", context.RequestAborted.IsCancellationRequested);
         }
     }
