@@ -18,6 +18,7 @@ public static class OpenAiErrors
         InvalidInputException e => OpenAiException.InvalidRequest(e.Message, e.Parameter),
         ModelNotFoundException e => new OpenAiException(StatusCodes.Status404NotFound, e.Message, "invalid_request_error", "model", "model_not_found"),
         ModelNotReadyException e => new OpenAiException(StatusCodes.Status503ServiceUnavailable, e.Message, "server_error", "model", "model_not_ready") { RetryAfter = TimeSpan.FromSeconds(1) },
+        ModelLoadException e => new OpenAiException(StatusCodes.Status503ServiceUnavailable, e.Message, "server_error", "model", "model_load_failed"),
         QueueFullException e => new OpenAiException(StatusCodes.Status503ServiceUnavailable, e.Message, "server_error", null, "server_overloaded") { RetryAfter = TimeSpan.FromSeconds(1) },
         EngineUnavailableException e => new OpenAiException(StatusCodes.Status503ServiceUnavailable, e.Message, "server_error", null, "engine_unavailable") { RetryAfter = TimeSpan.FromSeconds(1) },
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new OpenAiException(StatusCodes.Status413PayloadTooLarge, "The request body is larger than this server accepts.", "invalid_request_error", null, "request_too_large"),

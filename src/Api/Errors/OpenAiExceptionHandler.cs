@@ -9,7 +9,8 @@ internal sealed partial class OpenAiExceptionHandler(ILogger<OpenAiExceptionHand
     {
         if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested) return true;
         var error = OpenAiErrors.Map(exception);
-        if (error.StatusCode >= 500) LogServerError(logger, httpContext.Request.Path, exception);
+        // 503s (busy, loading, draining) are expected under load and counted in /metrics; a stack trace each would flood the log.
+        if (error.StatusCode >= 500 && error.StatusCode != StatusCodes.Status503ServiceUnavailable) LogServerError(logger, httpContext.Request.Path, exception);
         if (httpContext.Response.HasStarted) return true;
         await OpenAiErrors.WriteAsync(httpContext, error);
         return true;

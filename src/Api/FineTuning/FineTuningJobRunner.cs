@@ -175,13 +175,10 @@ public sealed partial class FineTuningJobRunner(FineTuningStore store, ModelRegi
 
     private async Task<ModelHost> WaitForModelAsync(string name, CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (!models.TryGetEntry(name, out var entry)) throw new ModelNotFoundException(name);
-            if (entry.State != ModelState.Loading || deadline.Elapsed > ModelWait) return models.Get(name);
-            await Task.Delay(200, cancellationToken);
-        }
+        // Loads the model if it is not in memory (first use, or unloaded after its keep-alive).
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(ModelWait);
+        return await models.AcquireAsync(name, deadline.Token);
     }
 
     // ft:{base model or method}[:{suffix}]:{8 hex of the job id}, like OpenAI's ft:gpt-4o-mini:org:suffix:id.

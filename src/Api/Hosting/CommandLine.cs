@@ -14,7 +14,7 @@ public static class CommandLine
           --host HOST               address to listen on (default 127.0.0.1)
           --port PORT               port to listen on (default 8080; 0 picks a free one)
           --ctx-size N              context size in tokens shared by all sequences (default 4096; 0 = the model's)
-          --gpu-layers N            layers to offload to the GPU (default 0; -1 = all)
+          --gpu-layers N|auto       layers to offload to the GPU (default 0; -1 = all; auto = as many as fit in free GPU memory)
           --threads N               CPU threads (default: physical cores)
           --batch-size N            most tokens decoded per step (default 512)
           --parallel N              most sequences generated together (default 4)
@@ -23,6 +23,24 @@ public static class CommandLine
           --chat-template FILE|TEXT|NAME override the chat template (a Jinja file or text, or a llama.cpp built-in name such as chatml)
           --cache-dir DIR           where the demo model is built (default ~/.cache/llm)
           --data-dir DIR            where uploaded files, fine-tuning jobs and adapters are kept (default ~/.local/share/llm)
+          --api-key KEY             require this key as 'Authorization: Bearer KEY' (repeatable; /health stays public)
+          --api-keys-file FILE      read keys from FILE, one a line
+          --public-path PATH        answer PATH (and below) without a key (repeatable; replaces the default /health)
+          --rate-limit N            requests per minute per key (default 0 = off); over it: 429 with Retry-After
+          --token-rate-limit N      tokens per minute per key (max_tokens plus the estimated prompt; default 0 = off)
+          --max-prompt-tokens N     most prompt tokens per request (default 0 = the context size)
+          --max-tokens N            largest max_tokens a request may ask for (default 0 = no cap)
+          --max-n N                 largest n (default 16)
+          --max-streams-per-key N   most open streams per key (default 0 = no cap)
+          --idle-stream-timeout S   end a stream that writes nothing for S seconds (default 300; 0 = never)
+          --cors-origin ORIGIN      allow this browser origin (repeatable; * for any; default: CORS off)
+          --load-mode start|first-use  load models at start (default) or on their first request
+          --keep-alive S            unload a model idle for S seconds (default 0 = keep loaded)
+          --max-loaded N            most models loaded at once, least recently used unloaded first (default 0 = no limit)
+          --memory-budget-mib N     memory the loaded models may take together, estimated from the GGUF (default 0 = no limit)
+          --drain-timeout S         on SIGTERM, seconds running streams get to finish (default 30)
+          --log-content true|false  log request bodies, prompts included (default false)
+          --log-format text|json    console log format (default text)
           -h, --help                show this help
         """;
 
@@ -40,9 +58,34 @@ public static class CommandLine
         ["--chat-template"] = "ChatTemplate",
         ["--cache-dir"] = "CacheDirectory",
         ["--data-dir"] = "DataDirectory",
+        ["--api-keys-file"] = "ApiKeysFile",
+        ["--rate-limit"] = "RequestsPerMinute",
+        ["--token-rate-limit"] = "TokensPerMinute",
+        ["--max-prompt-tokens"] = "MaxPromptTokens",
+        ["--max-tokens"] = "MaxTokens",
+        ["--max-n"] = "MaxN",
+        ["--max-streams-per-key"] = "MaxStreamsPerKey",
+        ["--idle-stream-timeout"] = "IdleStreamTimeoutSeconds",
+        ["--load-mode"] = "LoadMode",
+        ["--keep-alive"] = "KeepAliveSeconds",
+        ["--max-loaded"] = "MaxLoadedModels",
+        ["--memory-budget-mib"] = "MemoryBudgetMib",
+        ["--drain-timeout"] = "DrainTimeoutSeconds",
+        ["--log-content"] = "LogContent",
+        ["--log-format"] = "LogFormat",
     };
 
-    private static readonly HashSet<string> s_integers = ["--port", "--ctx-size", "--gpu-layers", "--threads", "--batch-size", "--parallel", "--max-queue", "--cache-slots"];
+    // Flags that may be given more than once; each becomes the next item of a list.
+    private static readonly Dictionary<string, string> s_lists = new(StringComparer.Ordinal)
+    {
+        ["--api-key"] = "ApiKeys",
+        ["--cors-origin"] = "CorsOrigins",
+        ["--public-path"] = "PublicPaths",
+    };
+
+    private static readonly HashSet<string> s_integers = ["--port", "--ctx-size", "--gpu-layers", "--threads", "--batch-size", "--parallel", "--max-queue", "--cache-slots",
+        "--rate-limit", "--token-rate-limit", "--max-prompt-tokens", "--max-tokens", "--max-n", "--max-streams-per-key", "--idle-stream-timeout",
+        "--keep-alive", "--max-loaded", "--memory-budget-mib", "--drain-timeout"];
 
     /// <summary>Parses the arguments into configuration keys under <see cref="ServerOptions.Section"/>.</summary>
     /// <returns>The keys, or null when help was asked for.</returns>
@@ -51,6 +94,7 @@ public static class CommandLine
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var models = 0;
+        var listCounts = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < args.Count; i++)
         {
             var flag = args[i];
@@ -62,11 +106,23 @@ public static class CommandLine
                 value = flag[(inline + 1)..];
                 flag = flag[..inline];
             }
-            if (flag != "--model" && !s_flags.ContainsKey(flag)) throw new ArgumentException($"Unknown option '{args[i]}'. Run with --help for the options.");
+            if (flag != "--model" && !s_flags.ContainsKey(flag) && !s_lists.ContainsKey(flag)) throw new ArgumentException($"Unknown option '{args[i]}'. Run with --help for the options.");
             if (value is null)
             {
                 if (i + 1 >= args.Count) throw new ArgumentException($"Option '{flag}' needs a value.");
                 value = args[++i];
+            }
+            if (flag == "--gpu-layers" && value == "auto")
+            {
+                values[$"{ServerOptions.Section}:GpuLayersAuto"] = "true";
+                continue;
+            }
+            if (s_lists.TryGetValue(flag, out var list))
+            {
+                var index = listCounts.GetValueOrDefault(list);
+                listCounts[list] = index + 1;
+                values[$"{ServerOptions.Section}:{list}:{index}"] = value;
+                continue;
             }
             if (s_integers.Contains(flag) && !int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
                 throw new ArgumentException($"Option '{flag}' needs an integer, not '{value}'.");

@@ -53,11 +53,12 @@ public static class LlmServer
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(sp => new ModelRegistry(models, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => new ModelRegistry(models, sp.GetRequiredService<ILoggerFactory>(), OperationsSetup.Lifecycle(options)));
         builder.Services.AddHostedService<ModelLoaderService>();
         builder.Services.AddFineTuning(options);
         builder.Services.AddExceptionHandler<OpenAiExceptionHandler>();
         builder.Services.AddProblemDetails();
+        builder.AddOperations(options);
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
@@ -67,6 +68,7 @@ public static class LlmServer
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages(UnmatchedRoutes.WriteAsync);
+        app.UseOperations(options);
         app.MapHealth();
         app.MapApplyTemplate();
         app.MapTokenize();
@@ -78,6 +80,7 @@ public static class LlmServer
         v1.MapFiles();
         v1.MapFineTuning();
         v1.MapPredictions();
+        app.MapOperations();
         return app;
     }
 }

@@ -13,7 +13,11 @@ public static class ModelCatalog
         var models = options.Models.Count > 0
             ? options.Models.Select(m => Settings(options, m.Name ?? ModelNames.FromPath(m.Path), m.Path, m.ChatTemplate)).ToList()
             : [Settings(options, DemoModel.Name, DemoModel.EnsureBuilt(CacheDirectory(options)), null)];
-        foreach (var model in models) ModelFileCheck.EnsureReadable(model.Path);
+        // Loaded on first use, a bad file fails that model's requests and leaves the others serving.
+        if (options.LoadMode == "start")
+        {
+            foreach (var model in models) ModelFileCheck.EnsureReadable(model.Path);
+        }
         return models;
     }
 
@@ -38,5 +42,8 @@ public static class ModelCatalog
         MaxQueue = options.MaxQueue,
         CacheSlots = options.CacheSlots,
         ChatTemplate = chatTemplate ?? options.ChatTemplate,
+        GpuLayersAuto = options.GpuLayersAuto,
+        LoadOnStart = options.LoadMode == "start",
+        MaxPromptTokens = options.MaxPromptTokens,
     };
 }

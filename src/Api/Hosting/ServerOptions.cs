@@ -29,6 +29,45 @@ public sealed class ServerOptions
     public long MaxUploadBytes { get; set; } = 64 * 1024 * 1024;
     public int MaxConcurrentJobs { get; set; } = 1;
 
+    /// <summary>Gets the API keys clients must send as <c>Authorization: Bearer</c>; with none (and no keys file) the server is open.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+    /// <summary>A file of API keys, one a line; blank lines and lines starting with # are skipped.</summary>
+    public string? ApiKeysFile { get; set; }
+    /// <summary>Paths answered without a key; null means just <c>/health</c>.</summary>
+    public List<string>? PublicPaths { get; set; }
+    /// <summary>Requests per minute per key (per client address when open); 0 turns the limit off.</summary>
+    public int RequestsPerMinute { get; set; }
+    /// <summary>Tokens per minute per key, counted as requested max_tokens plus the estimated prompt; 0 turns the limit off.</summary>
+    public int TokensPerMinute { get; set; }
+    /// <summary>The most prompt tokens one request may send; 0 means only the context size limits it.</summary>
+    public int MaxPromptTokens { get; set; }
+    /// <summary>The largest max_tokens / max_completion_tokens a request may ask for; 0 means no cap.</summary>
+    public int MaxTokens { get; set; }
+    /// <summary>The largest n (choices per request).</summary>
+    public int MaxN { get; set; } = 16;
+    /// <summary>The most streams one key may have open at once; 0 means no cap.</summary>
+    public int MaxStreamsPerKey { get; set; }
+    /// <summary>A stream that writes nothing for this long is ended; 0 never ends one.</summary>
+    public int IdleStreamTimeoutSeconds { get; set; } = 300;
+    /// <summary>Origins allowed by CORS (<c>*</c> for any); empty turns CORS off.</summary>
+    public List<string> CorsOrigins { get; set; } = [];
+    /// <summary><c>start</c> loads every model before /health turns 200; <c>first-use</c> loads each on its first request.</summary>
+    public string LoadMode { get; set; } = "start";
+    /// <summary>Seconds an idle model stays loaded; 0 keeps models loaded.</summary>
+    public int KeepAliveSeconds { get; set; }
+    /// <summary>The most models loaded at once; 0 means no limit.</summary>
+    public int MaxLoadedModels { get; set; }
+    /// <summary>Memory the loaded models may take together (weights plus KV cache, estimated), in MiB; 0 means no limit.</summary>
+    public long MemoryBudgetMib { get; set; }
+    /// <summary>Whether <see cref="GpuLayers"/> is planned from the GGUF and the GPU's free memory (<c>--gpu-layers auto</c>).</summary>
+    public bool GpuLayersAuto { get; set; }
+    /// <summary>Seconds running streams may take to finish after SIGTERM before they are ended with an error event.</summary>
+    public int DrainTimeoutSeconds { get; set; } = 30;
+    /// <summary>Whether request bodies (prompts) are logged; off by default because they are the users' data.</summary>
+    public bool LogContent { get; set; }
+    /// <summary><c>text</c> (one line per entry, with scopes) or <c>json</c> (structured, for log collectors).</summary>
+    public string LogFormat { get; set; } = "text";
+
     /// <summary>Returns the first problem with the settings, or null when they are usable.</summary>
     public string? Validate()
     {
@@ -44,6 +83,13 @@ public sealed class ServerOptions
         if (MaxQueue is < 0 or > 1 << 20) return $"--max-queue must be between 0 and 1048576 (got {MaxQueue}).";
         if (CacheSlots is < 0 || Parallel + (CacheSlots ?? Parallel) > 256)
             return $"--cache-slots must be at least 0, and --parallel plus --cache-slots at most 256 (got {Parallel} + {CacheSlots ?? Parallel}).";
+        if (LoadMode is not ("start" or "first-use")) return $"--load-mode must be 'start' or 'first-use' (got '{LoadMode}').";
+        if (LogFormat is not ("text" or "json")) return $"--log-format must be 'text' or 'json' (got '{LogFormat}').";
+        if (RequestsPerMinute < 0 || TokensPerMinute < 0 || MaxPromptTokens < 0 || MaxTokens < 0 || MaxStreamsPerKey < 0 || IdleStreamTimeoutSeconds < 0
+            || KeepAliveSeconds < 0 || MaxLoadedModels < 0 || MemoryBudgetMib < 0 || DrainTimeoutSeconds < 0)
+            return "Limits, timeouts and budgets must be 0 (off) or more.";
+        if (MaxN < 1) return $"--max-n must be at least 1 (got {MaxN}).";
+        if (ApiKeys.Any(string.IsNullOrWhiteSpace)) return "--api-key must not be empty.";
         foreach (var model in Models)
         {
             if (string.IsNullOrWhiteSpace(model.Path)) return $"Model '{model.Name}' has no path.";

@@ -24,6 +24,9 @@ public sealed record EngineOptions
     /// <summary>Gets the CPU threads used by llama.cpp; 0 means the machine's physical cores.</summary>
     public int Threads { get; init; }
 
+    /// <summary>Gets the most prompt tokens one request may send; 0 means only the context size limits it.</summary>
+    public int MaxPromptTokens { get; init; }
+
     /// <summary>Gets the sequence ids the context needs: one per running request plus one per cached prefix.</summary>
     public int SequenceIds => Parallel + CacheSlots;
 }

@@ -43,6 +43,7 @@ public sealed partial class InferenceEngine : IDisposable
     private int _generationReserved;
     private int _followerReserved;
     private long _tick;
+    private volatile bool _stopping;
 
     /// <summary>Initializes a new instance of the <see cref="InferenceEngine"/> class and starts its thread.</summary>
     /// <param name="weights">The loaded model; the caller keeps ownership and must outlive the engine.</param>
@@ -96,6 +97,8 @@ public sealed partial class InferenceEngine : IDisposable
             if ((uint)token >= (uint)_vocabularySize)
                 throw new InvalidInputException($"Token id {token} in logit_bias is outside the vocabulary (0..{_vocabularySize - 1}).", "logit_bias");
         }
+        if (_options.MaxPromptTokens > 0 && prompt.Count > _options.MaxPromptTokens)
+            throw new InvalidInputException($"The prompt has {prompt.Count} tokens; this server accepts at most {_options.MaxPromptTokens}.", "messages");
         var room = ContextSize - prompt.Count;
         if (room < Math.Max(1, request.MaxTokens ?? 1)) throw new ContextLengthExceededException(prompt.Count, request.MaxTokens, ContextSize);
 
@@ -117,9 +120,11 @@ public sealed partial class InferenceEngine : IDisposable
         return new GenerationStream(sequence);
     }
 
-    /// <summary>Stops the engine thread, ends every sequence and frees the context.</summary>
+    /// <summary>Stops the engine thread, ends every sequence (running ones with an error) and frees the context.</summary>
     public void Dispose()
     {
+        // Without this the loop would keep stepping until the running sequences finished on their own.
+        _stopping = true;
         _incoming.Writer.TryComplete();
         _thread.Join();
         _context.Dispose();
@@ -127,7 +132,7 @@ public sealed partial class InferenceEngine : IDisposable
 
     private void Run()
     {
-        while (true)
+        while (!_stopping)
         {
             if (_active.Count == 0 && _waiting.Count == 0 && !WaitForWork()) break;
             while (_incoming.Reader.TryRead(out var arrived)) _waiting.Enqueue(arrived);

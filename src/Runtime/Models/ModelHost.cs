@@ -58,6 +58,7 @@ public sealed class ModelHost : IDisposable
             MaxQueue = settings.MaxQueue,
             CacheSlots = settings.CacheSlots ?? settings.Parallel,
             Threads = threads,
+            MaxPromptTokens = settings.MaxPromptTokens,
         };
         var parameters = new ModelParams(settings.Path)
         {

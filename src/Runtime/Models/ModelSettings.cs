@@ -32,4 +32,13 @@ public sealed record ModelSettings
 
     /// <summary>Gets a chat template override: a llama.cpp built-in name or template text.</summary>
     public string? ChatTemplate { get; init; }
+
+    /// <summary>Gets a value indicating whether <see cref="GpuLayers"/> is computed from the GGUF and the device's free memory.</summary>
+    public bool GpuLayersAuto { get; init; }
+
+    /// <summary>Gets a value indicating whether the model loads when the server starts rather than on first use.</summary>
+    public bool LoadOnStart { get; init; } = true;
+
+    /// <summary>Gets the most prompt tokens one request may send; 0 means only the context size limits it.</summary>
+    public int MaxPromptTokens { get; init; }
 }

@@ -11,4 +11,7 @@ public enum ModelState
 
     /// <summary>Loading failed; see the entry's error.</summary>
     Failed,
+
+    /// <summary>Configured but not in memory: not loaded yet (load on first use) or unloaded after its keep-alive or by eviction.</summary>
+    Unloaded,
 }

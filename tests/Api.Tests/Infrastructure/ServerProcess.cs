@@ -36,6 +36,15 @@ internal sealed partial class ServerProcess : IDisposable
 
     public static ServerProcess Start(params string[] args) => new(args);
 
+    /// <summary>Gets the process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Sends SIGTERM, as Kubernetes and systemd do to stop a service.</summary>
+    public void Terminate() => Assert.Equal(0, Kill(_process.Id, 15));
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
     /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {

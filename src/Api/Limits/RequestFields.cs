@@ -1,0 +1,55 @@
+using System.Text.Json;
+
+namespace Llm.Api.Limits;
+
+/// <summary>
+/// The few top-level fields of a generation request that limits and model loading need, read without binding
+/// the whole body. A body that does not parse yields null, and the endpoint answers the precise 400.
+/// </summary>
+internal sealed record RequestFields(string? Model, long? MaxTokens, string MaxTokensParam, long? N, bool Stream)
+{
+    public static RequestFields? Read(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            string? model = null;
+            long? maxTokens = null, n = null;
+            var param = "max_tokens";
+            var stream = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                if (!reader.Read()) return null;
+                switch (name)
+                {
+                    case "model" when reader.TokenType == JsonTokenType.String:
+                        model = reader.GetString();
+                        break;
+                    case "max_tokens" or "max_completion_tokens" when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value):
+                        if (maxTokens is null || value > maxTokens)
+                        {
+                            maxTokens = value;
+                            param = name;
+                        }
+                        break;
+                    case "n" when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var count):
+                        n = count;
+                        break;
+                    case "stream" when reader.TokenType is JsonTokenType.True:
+                        stream = true;
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+            return new RequestFields(model, maxTokens, param, n, stream);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

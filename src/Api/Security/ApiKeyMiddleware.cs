@@ -1,0 +1,35 @@
+using Llm.Api.Errors;
+using Microsoft.Net.Http.Headers;
+
+namespace Llm.Api.Security;
+
+/// <summary>
+/// Requires <c>Authorization: Bearer KEY</c> on every path but the public ones, answering 401
+/// <c>invalid_api_key</c> in the OpenAI shape. With no keys configured it lets everything through.
+/// </summary>
+internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys, ILogger<ApiKeyMiddleware> logger)
+{
+    /// <summary>The <see cref="HttpContext.Items"/> key holding the caller's key id.</summary>
+    public const string KeyIdItem = "llm.key-id";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (!keys.Enabled || keys.IsPublic(context.Request.Path) || HttpMethods.IsOptions(context.Request.Method)) return next(context);
+        var header = context.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && keys.TryMatch(header.AsSpan(scheme.Length).Trim(), out var keyId))
+        {
+            context.Items[KeyIdItem] = keyId;
+            return next(context);
+        }
+        LogRejected(logger, context.Request.Path, header.Length == 0 ? "no Authorization header" : "wrong key");
+        context.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
+        var message = header.Length == 0
+            ? "You didn't provide an API key. Send it as 'Authorization: Bearer YOUR_KEY'."
+            : "Incorrect API key provided.";
+        return OpenAiErrors.WriteAsync(context, new OpenAiException(StatusCodes.Status401Unauthorized, message, "invalid_request_error", null, "invalid_api_key"));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Path}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, PathString path, string reason);
+}
