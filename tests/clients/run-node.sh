@@ -9,7 +9,8 @@ command -v node >/dev/null && command -v npm >/dev/null || { echo "node and npm 
 
 work=$(mktemp -d)
 log="$work/server.log"
-dotnet "$root/src/Api/bin/Debug/net10.0/llm.dll" --port 0 --cache-dir "$work/cache" >"$log" 2>&1 &
+key="node-matrix-key"
+dotnet "$root/src/Api/bin/Debug/net10.0/llm.dll" --port 0 --cache-dir "$work/cache" --data-dir "$work/data" --api-key "$key" >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 
@@ -23,4 +24,4 @@ done
 [ -n "$url" ] || { echo "the server did not start" >&2; cat "$log" >&2; exit 1; }
 
 cd "$root/tests/clients/node"
-LLM_BASE_URL="$url/v1" node --test
+LLM_BASE_URL="$url/v1" LLM_API_KEY="$key" node --test

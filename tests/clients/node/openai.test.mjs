@@ -6,7 +6,7 @@ import OpenAI from 'openai';
 
 const baseURL = process.env.LLM_BASE_URL;
 assert.ok(baseURL, 'LLM_BASE_URL must point at a running llm server, e.g. http://127.0.0.1:8080/v1');
-const client = new OpenAI({ baseURL, apiKey: 'unused', maxRetries: 0 });
+const client = new OpenAI({ baseURL, apiKey: process.env.LLM_API_KEY ?? 'unused', maxRetries: 0 });
 const chatReply = 'abcdefghijklmnopqrstuvwxyz.';
 const hello = [{ role: 'user', content: 'hello' }];
 
@@ -70,6 +70,13 @@ test('models are listed', async () => {
 });
 
 test('errors surface as the right classes', async () => {
+  const stranger = new OpenAI({ baseURL, apiKey: 'wrong-key', maxRetries: 0 });
+  await assert.rejects(stranger.chat.completions.create({ model: 'demo', messages: hello }), (e) => {
+    assert.ok(e instanceof OpenAI.AuthenticationError);
+    assert.equal(e.status, 401);
+    assert.equal(e.code, 'invalid_api_key');
+    return true;
+  });
   await assert.rejects(client.chat.completions.create({ model: 'demo', messages: hello, temperature: 5 }), (e) => {
     assert.ok(e instanceof OpenAI.BadRequestError);
     assert.equal(e.status, 400);
