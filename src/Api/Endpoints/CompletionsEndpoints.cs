@@ -116,24 +116,11 @@ public static class CompletionsEndpoints
         {
             for (var i = 0; i < streams.Count; i++) yield return SseSerializer.Serialize(new CompletionResponse(id, created, model, [new CompletionChoice(echo(i), i, null, null)], null), context);
         }
-        await using var updates = ChoiceMerger.Merge(streams, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
+        await foreach (var (item, error) in StreamGuard.GuardAsync(ChoiceMerger.Merge(streams, cancellationToken), cancellationToken))
         {
-            (int Index, GenerationUpdate Update) item;
-            string? failure = null;
-            try
+            if (error is not null)
             {
-                if (!await updates.MoveNextAsync()) break;
-                item = updates.Current;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                failure = SseSerializer.Error(ex);
-                item = default;
-            }
-            if (failure is not null)
-            {
-                yield return failure;
+                yield return error;
                 yield break;
             }
 

@@ -29,24 +29,11 @@ internal static class ChatCompletionStreamer
         for (var i = 0; i < streams.Count; i++) yield return Chunk(i, new ChatDelta("assistant", string.Empty), null);
         var filters = streams.Select(_ => reply.Tools is null ? null : new ToolCallStreamFilter(reply.ToolCallFormat)).ToArray();
         var completionTokens = new int[streams.Count];
-        await using var updates = ChoiceMerger.Merge(streams, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
+        await foreach (var (item, error) in StreamGuard.GuardAsync(ChoiceMerger.Merge(streams, cancellationToken), cancellationToken))
         {
-            (int Index, GenerationUpdate Update) item;
-            string? failure = null;
-            try
+            if (error is not null)
             {
-                if (!await updates.MoveNextAsync()) break;
-                item = updates.Current;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                failure = SseSerializer.Error(ex);
-                item = default;
-            }
-            if (failure is not null)
-            {
-                yield return failure;
+                yield return error;
                 yield break;
             }
 
