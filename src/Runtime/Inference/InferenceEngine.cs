@@ -108,7 +108,7 @@ public sealed partial class InferenceEngine : IDisposable
             Interlocked.Increment(ref _counters.RequestsRejected);
             throw new QueueFullException(_options.Parallel, _options.MaxQueue);
         }
-        var sequence = new Sequence(request, [.. prompt], request.MaxTokens ?? room, Stopwatch.GetTimestamp());
+        var sequence = new Sequence(request, [.. prompt], request.MaxTokens ?? DefaultBudget(prompt.Count), Stopwatch.GetTimestamp());
         Interlocked.Increment(ref _counters.WaitingSequences);
         if (!_incoming.Writer.TryWrite(sequence))
         {
@@ -119,6 +119,16 @@ public sealed partial class InferenceEngine : IDisposable
         sequence.CancellationRegistration = cancellationToken.Register(static s => ((Sequence)s!).Cancel(), sequence);
         return new GenerationStream(sequence);
     }
+
+    /// <summary>
+    /// The most tokens a request without a limit may generate: its share of the context (context / parallel, as
+    /// llama-server gives each slot), at least <see cref="MinimumDefaultBudget"/>, at most what is left. Reserving the
+    /// whole rest of the context instead would make every such request (chat clients rarely send a limit) run alone.
+    /// </summary>
+    private int DefaultBudget(int promptTokens)
+        => Math.Min(ContextSize - promptTokens, Math.Max(ContextSize / _options.Parallel - promptTokens, MinimumDefaultBudget));
+
+    private const int MinimumDefaultBudget = 256;
 
     /// <summary>Stops the engine thread, ends every sequence (running ones with an error) and frees the context.</summary>
     public void Dispose()

@@ -140,4 +140,32 @@ public sealed class InferenceEngineTests(HostFixture fixture) : IClassFixture<Ho
         var withBos = fixture.Demo.Tokenize("hi", addSpecial: true, parseSpecial: false);
         Assert.Equal(DemoModel.BeginOfSequenceToken, withBos[0]);
     }
+
+    [Fact]
+    public async Task RequestsWithoutALimitGetTheirShareOfTheContextAndRunTogether()
+    {
+        var tokens = fixture.Demo.Tokenize("0", addSpecial: true, parseSpecial: true);
+        var first = fixture.Demo.Submit(new GenerationRequest { PromptTokens = tokens, Sampling = Greedy });
+        var second = fixture.Demo.Submit(new GenerationRequest { PromptTokens = tokens, Sampling = Greedy });
+        var firstEnded = DateTime.MaxValue;
+        var secondStarted = DateTime.MaxValue;
+        GenerationUpdate last = default;
+        await Task.WhenAll(
+            Task.Run(async () =>
+            {
+                await foreach (var update in first.ReadAllAsync()) last = update;
+                firstEnded = DateTime.UtcNow;
+            }),
+            Task.Run(async () =>
+            {
+                await foreach (var update in second.ReadAllAsync())
+                {
+                    if (secondStarted == DateTime.MaxValue) secondStarted = DateTime.UtcNow;
+                }
+            }));
+        // 1024 cells shared by 4 sequences: a share of 256, which is also the minimum budget.
+        Assert.Equal(FinishReason.Length, last.FinishReason);
+        Assert.Equal(256, last.CompletionTokens);
+        Assert.True(secondStarted < firstEnded, "the second unlimited request waited for the first to finish");
+    }
 }
