@@ -31,7 +31,7 @@ public static class ChatCompletionsEndpoints
         ChatPromptMapper.RejectUnsupported(request);
         var tools = ToolRequestMapper.Map(request);
         var sampling = SamplingMapper.ToSamplingParams(request);
-        var choices = SamplingMapper.Choices(request, options.MaxChoices);
+        var choices = SamplingMapper.Choices(request, options.MaxN);
         var stops = SamplingMapper.Stops(request);
         var maxTokens = SamplingMapper.MaxTokens(request.MaxCompletionTokens, "max_completion_tokens")
                         ?? SamplingMapper.MaxTokens(request.MaxTokens, "max_tokens");

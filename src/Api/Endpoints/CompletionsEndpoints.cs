@@ -33,7 +33,7 @@ public static class CompletionsEndpoints
         if (prompts.Count > MaxPrompts) throw OpenAiException.OutOfRange("prompt", $"at most {MaxPrompts} prompts are allowed per request");
         RejectUnsupported(request);
         var sampling = SamplingMapper.ToSamplingParams(request);
-        var choices = SamplingMapper.Choices(request, options.MaxChoices);
+        var choices = SamplingMapper.Choices(request, options.MaxN);
         var stops = SamplingMapper.Stops(request);
         var maxTokens = SamplingMapper.MaxTokens(request.MaxTokens, "max_tokens") ?? DefaultMaxTokens;
 

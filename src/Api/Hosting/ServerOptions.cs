@@ -17,7 +17,6 @@ public sealed class ServerOptions
     public int Threads { get; set; }
     public int BatchSize { get; set; } = 512;
     public int Parallel { get; set; } = 4;
-    public int MaxChoices { get; set; } = 8;
     public int MaxQueue { get; set; } = 64;
     /// <summary>Prefixes kept for reuse after their requests end; null means as many as <see cref="Parallel"/>, 0 turns the prefix cache off.</summary>
     public int? CacheSlots { get; set; }
@@ -77,7 +76,6 @@ public sealed class ServerOptions
         if (Threads is < 0 or > 1024) return $"--threads must be between 0 (physical cores) and 1024 (got {Threads}).";
         if (BatchSize is < 1 or > 1 << 16) return $"--batch-size must be between 1 and 65536 (got {BatchSize}).";
         if (Parallel is < 1 or > 256) return $"--parallel must be between 1 and 256 (got {Parallel}).";
-        if (MaxChoices is < 1 or > 128) return $"Llm:MaxChoices must be between 1 and 128 (got {MaxChoices}).";
         if (MaxUploadBytes < 1024) return $"Llm:MaxUploadBytes must be at least 1024 (got {MaxUploadBytes}).";
         if (MaxConcurrentJobs is < 1 or > 64) return $"Llm:MaxConcurrentJobs must be between 1 and 64 (got {MaxConcurrentJobs}).";
         if (MaxQueue is < 0 or > 1 << 20) return $"--max-queue must be between 0 and 1048576 (got {MaxQueue}).";

@@ -36,7 +36,7 @@ public sealed class BadRequestTests(ServerFixture server)
         { Chat, """{"model":"demo",""" + User + ""","top_p":1.5}""", 400, "top_p", "invalid_value" },
         { Chat, """{"model":"demo",""" + User + ""","max_tokens":0}""", 400, "max_tokens", "invalid_value" },
         { Chat, """{"model":"demo",""" + User + ""","max_completion_tokens":"ten"}""", 400, "max_completion_tokens", null },
-        { Chat, """{"model":"demo",""" + User + ""","n":9}""", 400, "n", "invalid_value" },
+        { Chat, """{"model":"demo",""" + User + ""","n":17}""", 400, "n", "invalid_value" },
         { Chat, """{"model":"demo",""" + User + ""","n":0}""", 400, "n", "invalid_value" },
         { Chat, """{"model":"demo",""" + User + ""","stop":5}""", 400, "stop", null },
         { Chat, """{"model":"demo",""" + User + ""","stop":["a","b","c","d","e","f","g","h","i","j","k","l","m","n","o","p","q"]}""", 400, "stop", "invalid_value" },
