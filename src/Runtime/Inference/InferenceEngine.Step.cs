@@ -54,8 +54,6 @@ public sealed partial class InferenceEngine
             var sequence = _active[i];
             if (sequence.LogitsIndex < 0) continue;
             var token = sequence.Sampler!.Sample(_context.NativeHandle, sequence.LogitsIndex);
-            if (sequence.Request.Logprobs is { } top && !token.IsEndOfGeneration(_weights.Vocab))
-                (sequence.PendingLogprobs ??= []).Add(_logprobs.Compute(_context.NativeHandle.GetLogitsIth(sequence.LogitsIndex), (int)token, top));
             if (sequence.Generated == 0) _counters.TimeToFirstToken.Record(sequence.SubmittedAt, now);
             else _counters.InterTokenLatency.Record(sequence.LastTokenAt, now);
             sequence.LastTokenAt = now;
@@ -87,6 +85,9 @@ public sealed partial class InferenceEngine
             return;
         }
 
+        // The step's logits are still current: no decode has run since the token was sampled from them.
+        if (sequence.Request.Logprobs is { } top)
+            (sequence.PendingLogprobs ??= []).Add(_logprobs.Compute(_context.NativeHandle.GetLogitsIth(sequence.LogitsIndex), (int)token, top));
         sequence.Generated++;
         Interlocked.Increment(ref _counters.GeneratedTokens);
         sequence.LastToken = (int)token;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Llm.Api.Tests.Infrastructure;
-using Llm.Runtime.Models.Demo;
 
 namespace Llm.Api.Tests.EndToEnd;
 
