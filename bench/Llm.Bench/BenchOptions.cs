@@ -12,8 +12,10 @@ internal sealed record BenchOptions
           --threads N         CPU threads for llama.cpp (default: physical cores)
           --gpu-layers N      layers offloaded to the GPU (default 0; -1 = all)
           --tokens N          tokens generated per throughput request (default 128)
-          --prefix N          shared prefix length for the prefix-cache test (default 2000)
-          --soak N            requests in the memory soak (default 1000)
+          --rounds N          rounds per client count, each next to its own raw baseline (default 5)
+          --clients LIST      concurrent HTTP clients to measure, comma-separated (default 1,4,8,16)
+          --prefix N          shared prefix length for the prefix-cache test (default 2000; 0 skips it)
+          --soak N            requests in the memory soak (default 1000; 0 skips it)
           --cache-dir DIR     where the synthetic model is built (default ~/.cache/llm/bench)
           --prepare           only build the synthetic model, then exit
         """;
@@ -24,6 +26,8 @@ internal sealed record BenchOptions
     public int Threads { get; init; } = Llm.Runtime.Hosting.PhysicalCores.Count;
     public int GpuLayers { get; init; }
     public int Tokens { get; init; } = 128;
+    public int Rounds { get; init; } = 5;
+    public IReadOnlyList<int> Clients { get; init; } = [1, 4, 8, 16];
     public int PrefixTokens { get; init; } = 2000;
     public int SoakRequests { get; init; } = 1000;
     public string CacheDirectory { get; init; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "llm", "bench");
@@ -62,6 +66,8 @@ internal sealed record BenchOptions
                 "--threads" => options with { Threads = Int(value) },
                 "--gpu-layers" => options with { GpuLayers = Int(value) },
                 "--tokens" => options with { Tokens = Int(value) },
+                "--rounds" => options with { Rounds = Int(value) },
+                "--clients" => options with { Clients = value.Split(',').Select(Int).ToArray() },
                 "--prefix" => options with { PrefixTokens = Int(value) },
                 "--soak" => options with { SoakRequests = Int(value) },
                 "--cache-dir" => options with { CacheDirectory = value },

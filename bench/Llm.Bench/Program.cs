@@ -25,29 +25,20 @@ if (options.PrepareOnly) return 0;
 var eos = EndOfSequence(modelPath);
 Log($"model {modelPath}, {options.Threads} threads, load average {LoadAverage()}");
 
-// (a) Raw in-process decode: best of two runs each, after a warm-up.
-// It runs on a dedicated thread like the engine's: measured here, decoding on the process's main thread after
-// the first run was many times slower (llama.cpp's OpenMP workers and the main thread do not mix well).
-RawFigures raw = null!;
-var rawThread = new Thread(() =>
-{
-    using var decoder = new RawDecode(modelPath, options.Threads, options.GpuLayers);
-    decoder.Run(1, 16, 16);
-    var one = Enumerable.Range(0, 2).Select(_ => decoder.Run(1, 16, options.Tokens)).MaxBy(r => r.EndToEndTokensPerSecond)!;
-    var eight = Enumerable.Range(0, 2).Select(_ => decoder.Run(8, 16, options.Tokens)).MaxBy(r => r.EndToEndTokensPerSecond)!;
-    var separate = decoder.Run(8, 16, options.Tokens, separatePrefill: true);
-    var divergence = Enumerable.Range(0, options.Tokens).FirstOrDefault(i => one.FirstSequenceTokens[i] != eight.FirstSequenceTokens[i], -1);
-    raw = new RawFigures(one.DecodeTokensPerSecond, eight.DecodeTokensPerSecond, one.EndToEndTokensPerSecond, eight.EndToEndTokensPerSecond,
-        divergence < 0, one.FirstSequenceTokens.SequenceEqual(separate.FirstSequenceTokens), divergence);
-}) { Name = "raw-decode" };
-rawThread.Start();
-rawThread.Join();
-Log($"raw: 1 sequence {raw.OneSequenceEndToEnd:F1} tok/s, 8 sequences {raw.EightSequencesEndToEnd:F1} tok/s (decode only {raw.OneSequence:F1} / {raw.EightSequences:F1}); greedy equal alone/batched: {raw.GreedyTokensEqualAloneAndBatched} (first difference at {raw.FirstDivergence}), with prompts decoded apart: {raw.GreedyTokensEqualWithSeparatePrefill}");
+// (a) Raw in-process decode, the baseline. Its throughput runs are interleaved with the HTTP rounds below;
+// these first runs check batch invariance (greedy tokens alone vs in a batch of 8).
+using var raw = new RawDecodeWorker(modelPath, options.Threads, options.GpuLayers);
+await raw.RunAsync(1, 16);
+var alone = await raw.RunAsync(1, options.Tokens);
+var batched = await raw.RunAsync(8, options.Tokens);
+var separate = await raw.RunAsync(8, options.Tokens, separatePrefill: true);
+var divergence = Enumerable.Range(0, options.Tokens).FirstOrDefault(i => alone.FirstSequenceTokens[i] != batched.FirstSequenceTokens[i], -1);
+Log($"raw: greedy equal alone/batched: {divergence < 0} (first difference at {divergence}), with prompts decoded apart: {alone.FirstSequenceTokens.SequenceEqual(separate.FirstSequenceTokens)}");
 
 var report = new BenchReport
 {
     Model = Path.GetFileName(modelPath), ModelBytes = new FileInfo(modelPath).Length, Threads = options.Threads, TokensPerRequest = options.Tokens,
-    Machine = $"{Environment.ProcessorCount} logical CPUs, {Environment.OSVersion}", LoadAverageBefore = LoadAverage(), Raw = raw,
+    Machine = $"{Environment.ProcessorCount} logical CPUs, {Environment.OSVersion}", LoadAverageBefore = LoadAverage(),
 };
 
 // (b)-(d) The server, in this process, on a loopback port.
@@ -58,23 +49,53 @@ var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAdd
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(10) };
 while (!(await http.GetAsync("/health")).IsSuccessStatusCode) await Task.Delay(100);
 var load = new HttpLoad(http, "bench", eos);
-await load.SendAsync(Prompts.Random(16, 1), 16);
+// Warm-up: the JIT's second tier compiles a method after it has run 30 times, in the background, on the same
+// cores as llama.cpp; without this it took 0.5 s of CPU during the first measured rounds.
+for (var i = 0; i < 40; i++) await load.RunAsync(i % 2 == 0 ? 1 : 4, 1, (c, _) => Prompts.Random(16, 500 + i * 10 + c), 8);
+await Task.Delay(TimeSpan.FromSeconds(1));
 
-foreach (var clients in new[] { 1, 4, 8, 16 })
+var rawRuns = new Dictionary<int, List<RawResult>> { [1] = [], [8] = [] };
+foreach (var clients in options.Clients)
 {
     var rounds = new List<Round>();
-    for (var round = 0; round < 2; round++)
-        rounds.Add(await load.RunAsync(clients, 1, (c, _) => Prompts.Random(16, clients * 1000 + round * 100 + c), options.Tokens));
+    var ratios = new List<double>();
+    var otherCpu = 0.0;
+    var runs = rawRuns.GetValueOrDefault(clients);
+    // One unmeasured round first, for paths only this many clients take.
+    await load.RunAsync(clients, 1, (c, _) => Prompts.Random(16, clients * 1000 + 900 + c), options.Tokens);
+    for (var round = 0; round < options.Rounds; round++)
+    {
+        // Raw decode of as many sequences right before the round, for the clients counts the targets compare.
+        var baseline = runs is null ? null : await raw.RunAsync(clients, options.Tokens);
+        var cpu = ThreadCpu.OtherThreadsSeconds();
+        var result = await load.RunAsync(clients, 1, (c, _) => Prompts.Random(16, clients * 1000 + round * 100 + c), options.Tokens);
+        rounds.Add(result);
+        otherCpu += ThreadCpu.OtherThreadsSeconds() - cpu;
+        if (baseline is null) continue;
+        runs!.Add(baseline);
+        ratios.Add(result.TokensPerSecond / baseline.EndToEndTokensPerSecond);
+    }
     var requests = rounds.SelectMany(r => r.Requests).Where(r => r.Ok).ToList();
-    var figures = new HttpFigures(clients, rounds.Sum(r => r.Requests.Count), rounds.Sum(r => r.Failed), rounds.Max(r => r.TokensPerSecond),
+    var figures = new HttpFigures(clients, rounds.Sum(r => r.Requests.Count), rounds.Sum(r => r.Failed), Stats.Median(rounds.Select(r => r.TokensPerSecond).ToList()),
+        Stats.Median(runs?.Select(r => r.EndToEndTokensPerSecond).ToList() ?? []), Stats.Median(ratios),
+        otherCpu * 1e6 / rounds.Sum(r => r.Requests.Sum(q => q.CompletionTokens)),
         Stats.Percentile(requests.Select(r => r.Ttft).ToList(), 50), Stats.Percentile(requests.Select(r => r.Ttft).ToList(), 95),
         Stats.Percentile(requests.SelectMany(r => r.Itl).ToList(), 50), Stats.Percentile(requests.SelectMany(r => r.Itl).ToList(), 95));
     report.Http.Add(figures);
-    Log($"http: {clients,2} clients {figures.TokensPerSecond:F1} tok/s, TTFT p50 {figures.TtftP50 * 1000:F0} ms p95 {figures.TtftP95 * 1000:F0} ms, ITL p50 {figures.ItlP50 * 1000:F1} ms p95 {figures.ItlP95 * 1000:F1} ms, failed {figures.Failed}");
+    var versus = double.IsNaN(figures.VsRaw) ? "" : $" ({figures.VsRaw:P0} of raw {figures.RawTokensPerSecond:F1}, median of {ratios.Count} pairs: {string.Join(' ', ratios.Select(r => r.ToString("P0", CultureInfo.InvariantCulture)))})";
+    Log($"http: {clients,2} clients {figures.TokensPerSecond:F1} tok/s{versus}, TTFT p50 {figures.TtftP50 * 1000:F0} ms p95 {figures.TtftP95 * 1000:F0} ms, ITL p50 {figures.ItlP50 * 1000:F1} ms p95 {figures.ItlP95 * 1000:F1} ms, CPU outside llama.cpp {figures.OtherCpuMicrosecondsPerToken:F0} µs/token, failed {figures.Failed}");
 }
+foreach (var (sequences, runs) in rawRuns)
+{
+    if (runs.Count == 0) runs.Add(await raw.RunAsync(sequences, options.Tokens));
+}
+report.Raw = new RawFigures(Stats.Median(rawRuns[1].Select(r => r.DecodeTokensPerSecond).ToList()), Stats.Median(rawRuns[8].Select(r => r.DecodeTokensPerSecond).ToList()),
+    Stats.Median(rawRuns[1].Select(r => r.EndToEndTokensPerSecond).ToList()), Stats.Median(rawRuns[8].Select(r => r.EndToEndTokensPerSecond).ToList()),
+    divergence < 0, alone.FirstSequenceTokens.SequenceEqual(separate.FirstSequenceTokens), divergence);
+Log($"raw: 1 sequence {report.Raw.OneSequenceEndToEnd:F1} tok/s, 8 sequences {report.Raw.EightSequencesEndToEnd:F1} tok/s (decode only {report.Raw.OneSequence:F1} / {report.Raw.EightSequences:F1}), medians of {rawRuns[1].Count} and {rawRuns[8].Count} runs");
 
-report.Prefix = await PrefixBench.RunAsync(load, options.PrefixTokens, Log);
-report.Soak = await SoakBench.RunAsync(load, options.SoakRequests, Log);
+if (options.PrefixTokens > 0) report.Prefix = await PrefixBench.RunAsync(load, options.PrefixTokens, Log);
+if (options.SoakRequests > 0) report.Soak = await SoakBench.RunAsync(load, options.SoakRequests, Log);
 report.LoadAverageAfter = LoadAverage();
 await app.StopAsync();
 await app.DisposeAsync();

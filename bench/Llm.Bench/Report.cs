@@ -16,15 +16,17 @@ internal static class Report
 
         text.AppendLine($"Model `{r.Model}` ({F(r.ModelBytes / 1048576.0, "F0")} MiB), {r.Threads} threads, {r.TokensPerRequest} tokens per request, {r.Machine}; load average {r.LoadAverageBefore} before, {r.LoadAverageAfter} after.");
         text.AppendLine();
-        text.AppendLine("| path | clients | tok/s | vs raw | TTFT p50 / p95 (ms) | ITL p50 / p95 (ms) | failed |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        text.AppendLine($"| raw decode (in process) | 1 | {F(r.Raw.OneSequenceEndToEnd)} | | | | |");
-        text.AppendLine($"| raw decode (in process) | 8 | {F(r.Raw.EightSequencesEndToEnd)} | | | | |");
+        text.AppendLine("| path | clients | tok/s | vs raw | TTFT p50 / p95 (ms) | ITL p50 / p95 (ms) | CPU outside llama.cpp (µs/token) | failed |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine($"| raw decode (in process) | 1 | {F(r.Raw.OneSequenceEndToEnd)} | | | | | |");
+        text.AppendLine($"| raw decode (in process) | 8 | {F(r.Raw.EightSequencesEndToEnd)} | | | | | |");
         foreach (var h in r.Http)
         {
-            var baseline = h.Clients == 1 ? r.Raw.OneSequenceEndToEnd : h.Clients == 8 ? r.Raw.EightSequencesEndToEnd : double.NaN;
-            text.AppendLine($"| HTTP streaming | {h.Clients} | {F(h.TokensPerSecond)} | {(double.IsNaN(baseline) ? "" : Pct(h.TokensPerSecond / baseline))} | {Ms(h.TtftP50)} / {Ms(h.TtftP95)} | {F(h.ItlP50 * 1000)} / {F(h.ItlP95 * 1000)} | {h.Failed} |");
+            text.AppendLine($"| HTTP streaming | {h.Clients} | {F(h.TokensPerSecond)} | {(double.IsNaN(h.VsRaw) ? "" : Pct(h.VsRaw))} | {Ms(h.TtftP50)} / {Ms(h.TtftP95)} | {F(h.ItlP50 * 1000)} / {F(h.ItlP95 * 1000)} | {F(h.OtherCpuMicrosecondsPerToken, "F0")} | {h.Failed} |");
         }
+        text.AppendLine();
+        text.AppendLine($"Tokens/s are medians over the rounds; \"vs raw\" is the median over rounds of each round's rate over a raw run of as many sequences made just before it. "
+            + $"Raw 8 sequences give {F(r.Raw.EightSequencesEndToEnd / r.Raw.OneSequenceEndToEnd, "F2")}x raw 1 sequence here, the ceiling for \"8 streams >= 2x 1 stream\".");
         text.AppendLine();
         text.AppendLine($"Raw decode-only rates (after the first token): {F(r.Raw.OneSequence)} tok/s (1), {F(r.Raw.EightSequences)} tok/s (8); greedy tokens identical alone and in a batch of 8: {(r.Raw.GreedyTokensEqualAloneAndBatched ? "yes" : $"no, from token {r.Raw.FirstDivergence}")}; with the prompts decoded one per batch and only generation batched: {(r.Raw.GreedyTokensEqualWithSeparatePrefill ? "yes" : "no")}.");
         if (r.Prefix is { } p)
@@ -50,11 +52,12 @@ internal static class Report
     public static IEnumerable<(string Name, bool Met, string Detail)> Targets(BenchReport r)
     {
         string Pct(double v) => (v * 100).ToString("F0", CultureInfo.InvariantCulture) + "%";
-        var one = r.Http.Single(h => h.Clients == 1).TokensPerSecond;
-        var eight = r.Http.Single(h => h.Clients == 8).TokensPerSecond;
-        yield return ("1 stream >= 90% of raw 1", one >= 0.9 * r.Raw.OneSequenceEndToEnd, Pct(one / r.Raw.OneSequenceEndToEnd));
-        yield return ("8 streams >= 90% of raw 8", eight >= 0.9 * r.Raw.EightSequencesEndToEnd, Pct(eight / r.Raw.EightSequencesEndToEnd));
-        yield return ("8 streams >= 2x 1 stream", eight >= 2 * one, (eight / one).ToString("F2", CultureInfo.InvariantCulture) + "x");
+        var one = r.Http.SingleOrDefault(h => h.Clients == 1);
+        var eight = r.Http.SingleOrDefault(h => h.Clients == 8);
+        if (one is not null) yield return ("1 stream >= 90% of raw 1", one.VsRaw >= 0.9, Pct(one.VsRaw));
+        if (eight is not null) yield return ("8 streams >= 90% of raw 8", eight.VsRaw >= 0.9, Pct(eight.VsRaw));
+        if (one is not null && eight is not null)
+            yield return ("8 streams >= 2x 1 stream", eight.TokensPerSecond >= 2 * one.TokensPerSecond, (eight.TokensPerSecond / one.TokensPerSecond).ToString("F2", CultureInfo.InvariantCulture) + "x");
         if (r.Prefix is { } p)
         {
             yield return ("warm TTFT <= 10% of cold", p.WarmTtft <= 0.1 * p.ColdTtft, Pct(p.WarmTtft / p.ColdTtft));

@@ -2,6 +2,9 @@ namespace Llm.Bench;
 
 internal static class Stats
 {
+    /// <summary>The median (the lower middle value for an even count); NaN for no samples.</summary>
+    public static double Median(IReadOnlyCollection<double> values) => Percentile(values, 50);
+
     /// <summary>Nearest-rank percentile; NaN for no samples.</summary>
     public static double Percentile(IReadOnlyCollection<double> values, double p)
     {

@@ -25,7 +25,8 @@ internal static class ChoiceSubmitter
                 {
                     // With a seed, choice i uses seed + i: the same request gives the same choices, and they differ from each other.
                     var sampling = template.Sampling.Seed is { } seed && i > 0 ? template.Sampling with { Seed = unchecked(seed + (ulong)i) } : template.Sampling;
-                    var request = template with { PromptTokens = prompts[p], Sampling = sampling };
+                    // Inline: every reader here only formats a chunk and writes it to the socket (see InlineUpdates).
+                    var request = template with { PromptTokens = prompts[p], Sampling = sampling, InlineUpdates = true };
                     try
                     {
                         streams.Add(model.Submit(request, withdraw.Token));

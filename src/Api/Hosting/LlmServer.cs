@@ -52,6 +52,11 @@ public static class LlmServer
 
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        // A flush sends on the flushing thread instead of waking a thread-pool worker to send: with InlineUpdates
+        // that thread is the engine's, and a streamed token reaches the socket without a thread hop. Application code
+        // then also resumes on the threads that complete socket reads, which are thread-pool threads here (socket
+        // completions themselves are not inlined), and nothing in this server blocks a request thread.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(sp => new ModelRegistry(models, sp.GetRequiredService<ILoggerFactory>(), OperationsSetup.Lifecycle(options)));
         builder.Services.AddHostedService<ModelLoaderService>();

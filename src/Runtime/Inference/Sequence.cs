@@ -7,8 +7,8 @@ namespace Llm.Runtime.Inference;
 /// <summary>The engine-side state of one request. Touched only by the engine thread, except <see cref="Cancel"/>.</summary>
 internal sealed class Sequence(GenerationRequest request, int[] prompt, int maxTokens, long submittedAt)
 {
-    private readonly Channel<GenerationUpdate> _updates =
-        Channel.CreateUnbounded<GenerationUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<GenerationUpdate> _updates = Channel.CreateUnbounded<GenerationUpdate>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = request.InlineUpdates });
     private volatile bool _cancelled;
     private volatile int _cachedTokens;
 
@@ -62,18 +62,27 @@ internal sealed class Sequence(GenerationRequest request, int[] prompt, int maxT
         if (text.Length > 0) _updates.Writer.TryWrite(new GenerationUpdate(text, Generated, null, TakeLogprobs()));
     }
 
-    public void Finish(string text, FinishReason reason)
-    {
-        _updates.Writer.TryWrite(new GenerationUpdate(text, Generated, reason, TakeLogprobs()));
-        Close(null);
-    }
+    public void Finish(string text, FinishReason reason) => End(new GenerationUpdate(text, Generated, reason, TakeLogprobs()), null);
 
-    public void Close(Exception? error)
+    public void Close(Exception? error) => End(null, error);
+
+    private void End(GenerationUpdate? last, Exception? error)
     {
-        _updates.Writer.TryComplete(error);
+        // An inline reader would otherwise finish its whole request (response, logging, the next keep-alive read)
+        // between two decode steps.
+        if (Request.InlineUpdates)
+            ThreadPool.UnsafeQueueUserWorkItem(static state => Complete(state.Writer, state.last, state.error), (_updates.Writer, last, error), preferLocal: false);
+        else
+            Complete(_updates.Writer, last, error);
         CancellationRegistration.Dispose();
         Sampler?.Dispose();
         Sampler = null;
+    }
+
+    private static void Complete(ChannelWriter<GenerationUpdate> writer, GenerationUpdate? last, Exception? error)
+    {
+        if (last is { } update) writer.TryWrite(update);
+        writer.TryComplete(error);
     }
 
     private List<TokenLogprob>? TakeLogprobs()

@@ -168,4 +168,28 @@ public sealed class InferenceEngineTests(HostFixture fixture) : IClassFixture<Ho
         Assert.Equal(256, last.CompletionTokens);
         Assert.True(secondStarted < firstEnded, "the second unlimited request waited for the first to finish");
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task InlineUpdatesResumeTheReaderOnTheEngineThreadExceptTheLastUpdate(bool inline)
+    {
+        var tokens = fixture.Demo.Tokenize("x", addSpecial: true, parseSpecial: true);
+        var stream = fixture.Demo.Submit(new GenerationRequest { PromptTokens = tokens, MaxTokens = 12, Sampling = Greedy, InlineUpdates = inline });
+        var text = new StringBuilder();
+        var threads = new List<string?>();
+        await foreach (var update in stream.ReadAllAsync())
+        {
+            threads.Add(Thread.CurrentThread.Name);
+            text.Append(update.Text);
+        }
+
+        Assert.Equal(DemoModel.GreedyContinuation('x', 12).Text, text.ToString());
+        Assert.True(threads.Count >= 4, $"only {threads.Count} updates");
+        // The first update may already be waiting when the reader starts; the last comes from the thread pool.
+        var middle = threads.Skip(1).SkipLast(1).ToList();
+        if (inline) Assert.All(middle, name => Assert.Equal("llm-engine", name));
+        else Assert.DoesNotContain("llm-engine", threads);
+        Assert.NotEqual("llm-engine", threads[^1]);
+    }
 }
