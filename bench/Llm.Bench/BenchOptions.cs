@@ -12,7 +12,7 @@ internal sealed record BenchOptions
           --threads N         CPU threads for llama.cpp (default: physical cores)
           --gpu-layers N      layers offloaded to the GPU (default 0; -1 = all)
           --tokens N          tokens generated per throughput request (default 128)
-          --rounds N          rounds per client count, each next to its own raw baseline (default 5)
+          --rounds N          rounds per client count, each next to its own raw baseline (default 7)
           --clients LIST      concurrent HTTP clients to measure, comma-separated (default 1,4,8,16)
           --prefix N          shared prefix length for the prefix-cache test (default 2000; 0 skips it)
           --soak N            requests in the memory soak (default 1000; 0 skips it)
@@ -26,7 +26,7 @@ internal sealed record BenchOptions
     public int Threads { get; init; } = Llm.Runtime.Hosting.PhysicalCores.Count;
     public int GpuLayers { get; init; }
     public int Tokens { get; init; } = 128;
-    public int Rounds { get; init; } = 5;
+    public int Rounds { get; init; } = 7;
     public IReadOnlyList<int> Clients { get; init; } = [1, 4, 8, 16];
     public int PrefixTokens { get; init; } = 2000;
     public int SoakRequests { get; init; } = 1000;

@@ -12,6 +12,8 @@ internal sealed record BenchReport
     public string LoadAverageAfter { get; set; } = "";
     public RawFigures Raw { get; set; } = null!;
     public List<HttpFigures> Http { get; } = [];
+    /// <summary>Gets or sets the median over 8-client rounds of the round's rate over a 1-client round made right after it; NaN when not measured.</summary>
+    public double EightOverOne { get; set; } = double.NaN;
     public PrefixFigures? Prefix { get; set; }
     public SoakFigures? Soak { get; set; }
 }

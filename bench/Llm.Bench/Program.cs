@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Llm.Api.Hosting;
 using Llm.Bench;
 using Llm.Runtime.Hosting;
@@ -19,6 +20,7 @@ if (options is null)
 void Log(string message) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
 
 Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
+Environment.SetEnvironmentVariable("Logging__LogLevel__Microsoft.Hosting.Lifetime", "Warning");
 NativeBackend.EnsureConfigured(NullLoggerFactory.Instance);
 var modelPath = options.Model ?? SyntheticModel.EnsureBuilt(options.CacheDirectory, options.VocabularySource, Log);
 if (options.PrepareOnly) return 0;
@@ -50,8 +52,13 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
 while (!(await http.GetAsync("/health")).IsSuccessStatusCode) await Task.Delay(100);
 var load = new HttpLoad(http, "bench", eos);
 // Warm-up: the JIT's second tier compiles a method after it has run 30 times, in the background, on the same
-// cores as llama.cpp; without this it took 0.5 s of CPU during the first measured rounds.
-for (var i = 0; i < 40; i++) await load.RunAsync(i % 2 == 0 ? 1 : 4, 1, (c, _) => Prompts.Random(16, 500 + i * 10 + c), 8);
+// cores as llama.cpp. The measuring code is warmed too: the JIT's log showed it was most of what still compiled
+// during the measured rounds (40 ms a round) when only the requests were warmed.
+for (var i = 0; i < 60; i++)
+{
+    var warmUp = await load.RunAsync(i % 2 == 0 ? 1 : 4, 1, (c, _) => Prompts.Random(16, 500 + i * 10 + c), 8);
+    _ = warmUp.TokensPerSecond + ThreadCpu.OtherThreadsSeconds();
+}
 await Task.Delay(TimeSpan.FromSeconds(1));
 
 var rawRuns = new Dictionary<int, List<RawResult>> { [1] = [], [8] = [] };
@@ -60,9 +67,11 @@ foreach (var clients in options.Clients)
     var rounds = new List<Round>();
     var ratios = new List<double>();
     var otherCpu = 0.0;
+    var versusOne = new List<double>();
     var runs = rawRuns.GetValueOrDefault(clients);
     // One unmeasured round first, for paths only this many clients take.
     await load.RunAsync(clients, 1, (c, _) => Prompts.Random(16, clients * 1000 + 900 + c), options.Tokens);
+    var jit = System.Runtime.JitInfo.GetCompilationTime();
     for (var round = 0; round < options.Rounds; round++)
     {
         // Raw decode of as many sequences right before the round, for the clients counts the targets compare.
@@ -71,6 +80,12 @@ foreach (var clients in options.Clients)
         var result = await load.RunAsync(clients, 1, (c, _) => Prompts.Random(16, clients * 1000 + round * 100 + c), options.Tokens);
         rounds.Add(result);
         otherCpu += ThreadCpu.OtherThreadsSeconds() - cpu;
+        if (clients == 8)
+        {
+            // "8 streams >= 2x one stream" is paired too: one stream right after each 8-stream round.
+            var one = await load.RunAsync(1, 1, (c, _) => Prompts.Random(16, 9000 + round * 100 + c), options.Tokens);
+            versusOne.Add(result.TokensPerSecond / one.TokensPerSecond);
+        }
         if (baseline is null) continue;
         runs!.Add(baseline);
         ratios.Add(result.TokensPerSecond / baseline.EndToEndTokensPerSecond);
@@ -82,8 +97,13 @@ foreach (var clients in options.Clients)
         Stats.Percentile(requests.Select(r => r.Ttft).ToList(), 50), Stats.Percentile(requests.Select(r => r.Ttft).ToList(), 95),
         Stats.Percentile(requests.SelectMany(r => r.Itl).ToList(), 50), Stats.Percentile(requests.SelectMany(r => r.Itl).ToList(), 95));
     report.Http.Add(figures);
+    if (versusOne.Count > 0)
+    {
+        report.EightOverOne = Stats.Median(versusOne);
+        Log($"http:  8 clients over 1 client right after: {report.EightOverOne:F2}x, median of {versusOne.Count} pairs: {string.Join(' ', versusOne.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}");
+    }
     var versus = double.IsNaN(figures.VsRaw) ? "" : $" ({figures.VsRaw:P0} of raw {figures.RawTokensPerSecond:F1}, median of {ratios.Count} pairs: {string.Join(' ', ratios.Select(r => r.ToString("P0", CultureInfo.InvariantCulture)))})";
-    Log($"http: {clients,2} clients {figures.TokensPerSecond:F1} tok/s{versus}, TTFT p50 {figures.TtftP50 * 1000:F0} ms p95 {figures.TtftP95 * 1000:F0} ms, ITL p50 {figures.ItlP50 * 1000:F1} ms p95 {figures.ItlP95 * 1000:F1} ms, CPU outside llama.cpp {figures.OtherCpuMicrosecondsPerToken:F0} µs/token, failed {figures.Failed}");
+    Log($"http: {clients,2} clients {figures.TokensPerSecond:F1} tok/s{versus}, TTFT p50 {figures.TtftP50 * 1000:F0} ms p95 {figures.TtftP95 * 1000:F0} ms, ITL p50 {figures.ItlP50 * 1000:F1} ms p95 {figures.ItlP95 * 1000:F1} ms, CPU outside llama.cpp {figures.OtherCpuMicrosecondsPerToken:F0} µs/token (JIT {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds:F0} ms), failed {figures.Failed}");
 }
 foreach (var (sequences, runs) in rawRuns)
 {
@@ -102,7 +122,7 @@ await app.DisposeAsync();
 
 Directory.CreateDirectory(options.Output);
 var jsonPath = Path.Combine(options.Output, "bench.json");
-await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
 var markdown = Report.Markdown(report);
 await File.WriteAllTextAsync(Path.Combine(options.Output, "bench.md"), markdown);
 Report.Chart(report, Path.Combine(options.Output, "throughput.png"));

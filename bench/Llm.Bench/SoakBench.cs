@@ -13,8 +13,8 @@ internal static class SoakBench
         var after100 = ResidentBytes();
         failed += await RunAsync(load, FirstBatch, requests);
         var afterAll = ResidentBytes();
-        var growth = 100.0 * (afterAll - after100) / after100;
-        log($"soak: {requests} requests from {Clients} clients, {failed} failed; RSS {after100 / 1048576.0:F0} MiB after {FirstBatch}, {afterAll / 1048576.0:F0} MiB after {requests} ({growth:+0.0;-0.0}%)");
+        var growth = Math.Round(100.0 * (afterAll - after100) / after100, 2);
+        log($"soak: {requests} requests from {Clients} clients, {failed} failed; RSS {after100 / 1048576.0:F0} MiB after {FirstBatch}, {afterAll / 1048576.0:F0} MiB after {requests} ({growth:+0.0;-0.0;0.0}%)");
         return new SoakFigures(Clients, requests, failed, after100, afterAll, growth);
     }
 

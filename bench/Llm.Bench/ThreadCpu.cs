@@ -10,9 +10,19 @@ internal static class ThreadCpu
     private static readonly string[] LlamaThreads = ["llm-engine", "raw-decode"];
 
     /// <summary>Gets the CPU seconds used so far by threads not owned by llama.cpp; NaN where /proc is missing.</summary>
+    /// <remarks>
+    /// The process's total minus llama.cpp's threads, which live as long as their model: thread-pool workers and the
+    /// JIT's background thread come and go, and an ended thread's time is no longer listed under /proc/self/task.
+    /// </remarks>
     public static double OtherThreadsSeconds()
     {
         if (!Directory.Exists("/proc/self/task")) return double.NaN;
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalSeconds - LlamaThreadsSeconds();
+    }
+
+    private static double LlamaThreadsSeconds()
+    {
         var ticks = 0L;
         foreach (var dir in Directory.GetDirectories("/proc/self/task"))
         {
@@ -22,7 +32,7 @@ internal static class ThreadCpu
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var close = stat.LastIndexOf(')');
                 var name = stat[(stat.IndexOf('(') + 1)..close];
-                if (LlamaThreads.Contains(name)) continue;
+                if (!LlamaThreads.Contains(name)) continue;
                 var fields = stat[(close + 2)..].Split(' ');
                 ticks += long.Parse(fields[11]) + long.Parse(fields[12]);
             }
