@@ -57,7 +57,7 @@ internal static class Report
         var eight = r.Http.SingleOrDefault(h => h.Clients == 8);
         if (one is not null) yield return ("1 stream >= 90% of raw 1", one.VsRaw >= 0.9, Pct(one.VsRaw));
         if (eight is not null) yield return ("8 streams >= 90% of raw 8", eight.VsRaw >= 0.9, Pct(eight.VsRaw));
-        if (eight is not null && !double.IsNaN(r.EightOverOne))
+        if (!double.IsNaN(r.EightOverOne))
             yield return ("8 streams >= 2x 1 stream", r.EightOverOne >= 2, r.EightOverOne.ToString("F2", CultureInfo.InvariantCulture) + "x, median of pairs");
         if (r.Prefix is { } p)
         {
