@@ -1,4 +1,5 @@
 using Llm.Api.Errors;
+using Llm.Api.Tenancy;
 using Microsoft.Net.Http.Headers;
 
 namespace Llm.Api.Security;
@@ -17,9 +18,10 @@ internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore
         if (!keys.Enabled || keys.IsPublic(context.Request.Path) || HttpMethods.IsOptions(context.Request.Method)) return next(context);
         var header = context.Request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
-        if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && keys.TryMatch(header.AsSpan(scheme.Length).Trim(), out var keyId))
+        if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && keys.TryMatch(header.AsSpan(scheme.Length).Trim(), out var keyId, out var tenant))
         {
             context.Items[KeyIdItem] = keyId;
+            context.SetTenant(tenant);
             return next(context);
         }
         LogRejected(logger, context.Request.Path, header.Length == 0 ? "no Authorization header" : "wrong key");

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Llm.Api.Hosting;
+using Llm.Api.Tenancy;
 
 namespace Llm.Api.Security;
 
@@ -31,8 +32,11 @@ public sealed class ApiKeyStore
     /// <summary>Returns whether a path is answered without a key: a public path or anything under it (<c>/docs</c> covers <c>/docs/v1</c>).</summary>
     public bool IsPublic(PathString path) => _publicPaths.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Checks a presented key; on success <paramref name="keyId"/> names it without revealing it (8 hex digits of its hash).</summary>
-    public bool TryMatch(ReadOnlySpan<char> presented, out string keyId)
+    /// <summary>
+    /// Checks a presented key; on success <paramref name="keyId"/> names it without revealing it (8 hex digits of its hash)
+    /// and <paramref name="tenant"/> is the tenant it belongs to (for now each key is its own, non-admin tenant, named by its key id).
+    /// </summary>
+    public bool TryMatch(ReadOnlySpan<char> presented, out string keyId, out Tenant tenant)
     {
         var hash = Hash(presented.ToString());
         var matched = -1;
@@ -42,6 +46,7 @@ public sealed class ApiKeyStore
             if (CryptographicOperations.FixedTimeEquals(hash, _hashes[i])) matched = i;
         }
         keyId = matched >= 0 ? "key-" + Convert.ToHexStringLower(_hashes[matched].AsSpan(0, 4)) : string.Empty;
+        tenant = matched >= 0 ? new Tenant(keyId, IsAdmin: false) : Tenant.Default;
         return matched >= 0;
     }
 

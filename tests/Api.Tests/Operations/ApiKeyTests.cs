@@ -67,12 +67,12 @@ public sealed class ApiKeyTests
     public void KeyStoreMatchesOnlyConfiguredKeysAndNamesThemWithoutRevealingThem()
     {
         var store = new ApiKeyStore(new ServerOptions { ApiKeys = ["alpha", "beta"], PublicPaths = ["/health", "docs"] });
-        Assert.True(store.TryMatch("beta", out var id));
+        Assert.True(store.TryMatch("beta", out var id, out _));
         Assert.StartsWith("key-", id);
         Assert.DoesNotContain("beta", id);
-        Assert.False(store.TryMatch("alph", out _));
-        Assert.False(store.TryMatch("alphaa", out _));
-        Assert.False(store.TryMatch("", out _));
+        Assert.False(store.TryMatch("alph", out _, out _));
+        Assert.False(store.TryMatch("alphaa", out _, out _));
+        Assert.False(store.TryMatch("", out _, out _));
         Assert.True(store.IsPublic("/docs/v1"));
         Assert.True(store.IsPublic("/health"));
         Assert.False(store.IsPublic("/healthz"));
