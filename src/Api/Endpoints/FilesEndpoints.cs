@@ -2,6 +2,7 @@ using Llm.Api.Contracts.FineTuning;
 using Llm.Api.Errors;
 using Llm.Api.FineTuning;
 using Llm.Api.Hosting;
+using Llm.Api.Tenancy;
 using Llm.Finetune.Data;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,6 +12,8 @@ namespace Llm.Api.Endpoints;
 /// <summary>
 /// <c>/v1/files</c>: upload (multipart <c>file</c> + <c>purpose=fine-tune</c>), list, get, content, delete.
 /// Uploads are parsed as datasets before they are stored, so a bad line is a 400 naming it.
+/// A file belongs to the caller's tenant: other tenants get the same 404 as for an id that never existed, and
+/// their lists leave it out; admins see every tenant's files. Uploads count against the tenant's quotas.
 /// </summary>
 public static class FilesEndpoints
 {
@@ -29,6 +32,9 @@ public static class FilesEndpoints
         // Uploads may be larger than JSON requests; allow the file plus room for the multipart framing.
         var limit = options.MaxUploadBytes + 64 * 1024;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit;
+        var tenant = http.GetTenant();
+        // Refuse a tenant that is already full before its body is read and parsed; AddFile checks again atomically.
+        store.CheckFileQuota(tenant, 0);
         if (!http.Request.HasFormContentType)
             throw OpenAiException.InvalidRequest("Upload files as multipart/form-data with a 'file' part and a 'purpose' field.", "file");
         http.Features.Set<IFormFeature>(new FormFeature(http.Request, new FormOptions { MultipartBodyLengthLimit = limit }));
@@ -53,6 +59,7 @@ public static class FilesEndpoints
         var file = form.Files.GetFile("file") ?? throw OpenAiException.InvalidRequest("Missing required parameter: 'file'.", "file");
         if (file.Length > options.MaxUploadBytes) throw TooLarge(options);
         if (file.Length == 0) throw OpenAiException.InvalidRequest("The file is empty.", "file", "invalid_file_format");
+        store.CheckFileQuota(tenant, file.Length);
 
         var content = new byte[file.Length];
         await using (var stream = file.OpenReadStream()) await stream.ReadExactlyAsync(content, cancellationToken);
@@ -69,28 +76,28 @@ public static class FilesEndpoints
         }
 
         var created = new FileObject(Ids.New("file-"), content.Length, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), name, purpose, "processed");
-        store.AddFile(new StoredFile(created, data is TextDataset, data.Kind, data.Count), content);
+        store.AddFile(tenant, new StoredFile(created, data is TextDataset, data.Kind, data.Count), content);
         return TypedResults.Ok(created);
     }
 
-    private static Ok<FileList> List(FineTuningStore store, string? purpose)
+    private static Ok<FileList> List(HttpContext http, FineTuningStore store, string? purpose)
     {
-        var files = store.ListFiles().Select(f => f.File).Where(f => purpose is null || f.Purpose == purpose).ToArray();
+        var files = store.ListFiles(http.GetTenant()).Select(f => f.File).Where(f => purpose is null || f.Purpose == purpose).ToArray();
         return TypedResults.Ok(new FileList(files, HasMore: false));
     }
 
-    private static Ok<FileObject> Get(string id, FineTuningStore store) => TypedResults.Ok(Find(store, id).File);
+    private static Ok<FileObject> Get(string id, HttpContext http, FineTuningStore store) => TypedResults.Ok(Find(store, id, http.GetTenant()).File);
 
-    private static PhysicalFileHttpResult Content(string id, FineTuningStore store)
+    private static PhysicalFileHttpResult Content(string id, HttpContext http, FineTuningStore store)
     {
-        var file = Find(store, id);
+        var file = Find(store, id, http.GetTenant());
         return TypedResults.PhysicalFile(store.ContentPath(id), "application/octet-stream", file.File.Filename);
     }
 
-    private static Ok<FileDeleted> Delete(string id, FineTuningStore store) =>
-        store.DeleteFile(id) ? TypedResults.Ok(new FileDeleted(id, true)) : throw NotFound(id);
+    private static Ok<FileDeleted> Delete(string id, HttpContext http, FineTuningStore store) =>
+        store.DeleteFile(id, http.GetTenant()) ? TypedResults.Ok(new FileDeleted(id, true)) : throw NotFound(id);
 
-    private static StoredFile Find(FineTuningStore store, string id) => store.GetFile(id) ?? throw NotFound(id);
+    private static StoredFile Find(FineTuningStore store, string id, Tenant caller) => store.GetFile(id, caller) ?? throw NotFound(id);
 
     private static OpenAiException NotFound(string id) =>
         new(StatusCodes.Status404NotFound, $"No such File object: {id}", "invalid_request_error", "id", "file_not_found");

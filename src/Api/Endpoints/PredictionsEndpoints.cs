@@ -3,6 +3,7 @@ using Llm.Api.Contracts;
 using Llm.Api.Contracts.FineTuning;
 using Llm.Api.Errors;
 using Llm.Api.FineTuning;
+using Llm.Api.Tenancy;
 using Llm.Finetune.Adapters;
 using Llm.Runtime.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +12,8 @@ namespace Llm.Api.Endpoints;
 
 /// <summary>
 /// <c>POST /v1/predictions</c>: runs a fine-tuned adapter on feature arrays (numeric adapters) or texts (text
-/// adapters, embedded by the base model they were trained on).
+/// adapters, embedded by the base model they were trained on). Only the caller's tenant's fine-tuned models
+/// answer (admins: every tenant's); another tenant's is the same 404 as a name that never existed.
 /// </summary>
 public static class PredictionsEndpoints
 {
@@ -33,7 +35,7 @@ public static class PredictionsEndpoints
         if (count == 0) throw OpenAiException.InvalidRequest("'input' must not be empty.", "input");
         if (count > MaxInputs) throw OpenAiException.OutOfRange("input", $"at most {MaxInputs} inputs are allowed per request");
 
-        var adapter = adapters.Get(request.Model);
+        var adapter = adapters.Get(request.Model, http.GetTenant());
         Prediction[] predictions;
         if (adapter.Metadata.BaseModelId is { } baseModel)
         {

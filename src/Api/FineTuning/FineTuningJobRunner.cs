@@ -181,12 +181,13 @@ public sealed partial class FineTuningJobRunner(FineTuningStore store, ModelRegi
         return await models.AcquireAsync(name, deadline.Token);
     }
 
-    // ft:{base model or method}[:{suffix}]:{8 hex of the job id}, like OpenAI's ft:gpt-4o-mini:org:suffix:id.
+    // ft:{base model or method}[:{suffix}]:{the job id's 24 hex}, like OpenAI's ft:gpt-4o-mini:org:suffix:id. The whole
+    // random part keeps names unique across tenants, so no name ever needs changing to avoid another tenant's.
     private static string FineTunedName(FineTuningJob job)
     {
         var parts = new List<string> { "ft", job.Model ?? job.Method.Type };
         if (!string.IsNullOrEmpty(job.UserProvidedSuffix)) parts.Add(job.UserProvidedSuffix);
-        parts.Add(job.Id[^8..]);
+        parts.Add(job.Id["ftjob-".Length..]);
         return string.Join(':', parts);
     }
 

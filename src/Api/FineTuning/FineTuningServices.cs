@@ -1,4 +1,5 @@
 using Llm.Api.Hosting;
+using Llm.Api.Tenancy;
 
 namespace Llm.Api.FineTuning;
 
@@ -8,7 +9,7 @@ public static class FineTuningServices
     public static IServiceCollection AddFineTuning(this IServiceCollection services, ServerOptions options)
     {
         var root = DataDirectory(options);
-        services.AddSingleton(sp => new FineTuningStore(root, sp.GetRequiredService<ILogger<FineTuningStore>>()));
+        services.AddSingleton(sp => new FineTuningStore(root, sp.GetRequiredService<ILogger<FineTuningStore>>(), TenantQuotas.From(options)));
         services.AddSingleton<AdapterCache>();
         services.AddSingleton<FineTuningJobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<FineTuningJobRunner>());

@@ -24,7 +24,11 @@ public static class CommandLine
           --cache-dir DIR           where the demo model is built (default ~/.cache/llm)
           --data-dir DIR            where uploaded files, fine-tuning jobs and adapters are kept (default ~/.local/share/llm)
           --api-key KEY             require this key as 'Authorization: Bearer KEY' (repeatable; /health stays public)
-          --api-keys-file FILE      read keys from FILE, one a line
+          --admin-key KEY           like --api-key, but the key sees and manages every tenant's files, jobs and models (repeatable)
+          --api-keys-file FILE      read keys from FILE, one a line: KEY [tenant=NAME] [admin]; a key without tenant= is its own tenant
+          --tenant-max-bytes N      most bytes of uploaded files per tenant (default 1073741824; 0 = no limit; admins have none)
+          --tenant-max-files N      most uploaded files per tenant (default 100; 0 = no limit)
+          --tenant-max-active-jobs N  most unfinished fine-tuning jobs per tenant (default 4; 0 = no limit)
           --public-path PATH        answer PATH (and below) without a key (repeatable; replaces the default /health)
           --rate-limit N            requests per minute per key (default 0 = off); over it: 429 with Retry-After
           --token-rate-limit N      tokens per minute per key (max_tokens plus the estimated prompt; default 0 = off)
@@ -59,6 +63,9 @@ public static class CommandLine
         ["--cache-dir"] = "CacheDirectory",
         ["--data-dir"] = "DataDirectory",
         ["--api-keys-file"] = "ApiKeysFile",
+        ["--tenant-max-bytes"] = "TenantMaxStoredBytes",
+        ["--tenant-max-files"] = "TenantMaxFiles",
+        ["--tenant-max-active-jobs"] = "TenantMaxActiveJobs",
         ["--rate-limit"] = "RequestsPerMinute",
         ["--token-rate-limit"] = "TokensPerMinute",
         ["--max-prompt-tokens"] = "MaxPromptTokens",
@@ -79,13 +86,16 @@ public static class CommandLine
     private static readonly Dictionary<string, string> s_lists = new(StringComparer.Ordinal)
     {
         ["--api-key"] = "ApiKeys",
+        ["--admin-key"] = "AdminKeys",
         ["--cors-origin"] = "CorsOrigins",
         ["--public-path"] = "PublicPaths",
     };
 
     private static readonly HashSet<string> s_integers = ["--port", "--ctx-size", "--gpu-layers", "--threads", "--batch-size", "--parallel", "--max-queue", "--cache-slots",
         "--rate-limit", "--token-rate-limit", "--max-prompt-tokens", "--max-tokens", "--max-n", "--max-streams-per-key", "--idle-stream-timeout",
-        "--keep-alive", "--max-loaded", "--memory-budget-mib", "--drain-timeout"];
+        "--keep-alive", "--max-loaded", "--memory-budget-mib", "--drain-timeout", "--tenant-max-files", "--tenant-max-active-jobs"];
+
+    private static readonly HashSet<string> s_longs = ["--tenant-max-bytes"];
 
     /// <summary>Parses the arguments into configuration keys under <see cref="ServerOptions.Section"/>.</summary>
     /// <returns>The keys, or null when help was asked for.</returns>
@@ -125,6 +135,8 @@ public static class CommandLine
                 continue;
             }
             if (s_integers.Contains(flag) && !int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+                throw new ArgumentException($"Option '{flag}' needs an integer, not '{value}'.");
+            if (s_longs.Contains(flag) && !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
                 throw new ArgumentException($"Option '{flag}' needs an integer, not '{value}'.");
 
             if (flag == "--model")

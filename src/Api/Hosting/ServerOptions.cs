@@ -30,8 +30,16 @@ public sealed class ServerOptions
 
     /// <summary>Gets the API keys clients must send as <c>Authorization: Bearer</c>; with none (and no keys file) the server is open.</summary>
     public List<string> ApiKeys { get; set; } = [];
-    /// <summary>A file of API keys, one a line; blank lines and lines starting with # are skipped.</summary>
+    /// <summary>Gets the admin keys (<c>--admin-key</c>): each its own tenant, seeing and managing every tenant's data.</summary>
+    public List<string> AdminKeys { get; set; } = [];
+    /// <summary>A file of API keys, one a line, each optionally followed by <c>tenant=NAME</c> and <c>admin</c>; blank lines and lines starting with # are skipped.</summary>
     public string? ApiKeysFile { get; set; }
+    /// <summary>Most bytes of uploaded files one tenant may store; 0 means no limit. Admin tenants have no quotas.</summary>
+    public long TenantMaxStoredBytes { get; set; } = 1L << 30;
+    /// <summary>Most uploaded files one tenant may store; 0 means no limit.</summary>
+    public int TenantMaxFiles { get; set; } = 100;
+    /// <summary>Most fine-tuning jobs one tenant may have unfinished (validating, queued or running); 0 means no limit.</summary>
+    public int TenantMaxActiveJobs { get; set; } = 4;
     /// <summary>Paths answered without a key; null means just <c>/health</c>.</summary>
     public List<string>? PublicPaths { get; set; }
     /// <summary>Requests per minute per key (per client address when open); 0 turns the limit off.</summary>
@@ -84,10 +92,12 @@ public sealed class ServerOptions
         if (LoadMode is not ("start" or "first-use")) return $"--load-mode must be 'start' or 'first-use' (got '{LoadMode}').";
         if (LogFormat is not ("text" or "json")) return $"--log-format must be 'text' or 'json' (got '{LogFormat}').";
         if (RequestsPerMinute < 0 || TokensPerMinute < 0 || MaxPromptTokens < 0 || MaxTokens < 0 || MaxStreamsPerKey < 0 || IdleStreamTimeoutSeconds < 0
-            || KeepAliveSeconds < 0 || MaxLoadedModels < 0 || MemoryBudgetMib < 0 || DrainTimeoutSeconds < 0)
+            || KeepAliveSeconds < 0 || MaxLoadedModels < 0 || MemoryBudgetMib < 0 || DrainTimeoutSeconds < 0
+            || TenantMaxStoredBytes < 0 || TenantMaxFiles < 0 || TenantMaxActiveJobs < 0)
             return "Limits, timeouts and budgets must be 0 (off) or more.";
         if (MaxN < 1) return $"--max-n must be at least 1 (got {MaxN}).";
         if (ApiKeys.Any(string.IsNullOrWhiteSpace)) return "--api-key must not be empty.";
+        if (AdminKeys.Any(string.IsNullOrWhiteSpace)) return "--admin-key must not be empty.";
         foreach (var model in Models)
         {
             if (string.IsNullOrWhiteSpace(model.Path)) return $"Model '{model.Name}' has no path.";
