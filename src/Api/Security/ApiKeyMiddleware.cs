@@ -6,7 +6,9 @@ namespace Llm.Api.Security;
 
 /// <summary>
 /// Requires <c>Authorization: Bearer KEY</c> on every path but the public ones, answering 401
-/// <c>invalid_api_key</c> in the OpenAI shape. With no keys configured it lets everything through.
+/// <c>invalid_api_key</c> in the OpenAI shape, and sets the caller's <see cref="Tenant"/> from the key. On public
+/// paths a valid key still names its tenant; without one the caller is <see cref="Tenant.Anonymous"/>. With no keys
+/// configured it lets everything through, as <see cref="Tenant.Default"/>.
 /// </summary>
 internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys, ILogger<ApiKeyMiddleware> logger)
 {
@@ -15,13 +17,19 @@ internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (!keys.Enabled || keys.IsPublic(context.Request.Path) || HttpMethods.IsOptions(context.Request.Method)) return next(context);
+        if (!keys.Enabled) return next(context);
         var header = context.Request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
         if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && keys.TryMatch(header.AsSpan(scheme.Length).Trim(), out var keyId, out var tenant))
         {
             context.Items[KeyIdItem] = keyId;
             context.SetTenant(tenant);
+            return next(context);
+        }
+        if (keys.IsPublic(context.Request.Path) || HttpMethods.IsOptions(context.Request.Method))
+        {
+            // Without a key a public path is still no way into a tenant's data (the default tenant is an admin).
+            context.SetTenant(Tenant.Anonymous);
             return next(context);
         }
         LogRejected(logger, context.Request.Path, header.Length == 0 ? "no Authorization header" : "wrong key");

@@ -6,7 +6,8 @@ namespace Llm.Api.Security;
 /// Reads the keys file (<c>--api-keys-file</c>). One key a line; blank lines and lines starting with <c>#</c>
 /// are skipped, and a <c>#</c> word starts a comment. After the key, optional words:
 /// <c>tenant=NAME</c> puts the key in tenant NAME (several keys may share one) and <c>admin</c> makes it an
-/// admin key. A key without <c>tenant=</c> is its own tenant, as before tenants existed:
+/// admin key. A key without <c>tenant=</c> is its own tenant, as before tenants existed. Tenant names follow
+/// <see cref="TenantName"/>; names starting with <c>key-</c> and the name <c>anonymous</c> are kept for the server. For example:
 /// <code>
 /// sk-alice-laptop  tenant=alice
 /// sk-alice-ci      tenant=alice
@@ -69,6 +70,8 @@ public static class ApiKeysFile
                     if (TenantName.Problem(tenant) is { } problem) throw new ArgumentException($"{where}: {problem}.");
                     if (tenant.StartsWith(ReservedPrefix, StringComparison.OrdinalIgnoreCase))
                         throw new ArgumentException($"{where}: tenant names starting with '{ReservedPrefix}' are kept for keys without a tenant.");
+                    if (string.Equals(tenant, Tenant.Anonymous.Id, StringComparison.OrdinalIgnoreCase))
+                        throw new ArgumentException($"{where}: the tenant name '{Tenant.Anonymous.Id}' is kept for callers without a key on public paths.");
                 }
                 else if (word == AdminWord)
                 {

@@ -11,6 +11,12 @@ public sealed record Tenant(string Id, bool IsAdmin)
     /// <summary>Gets the one tenant of a server without keys: everything it stores is shared by all callers, as before tenants.</summary>
     public static Tenant Default { get; } = new("default", IsAdmin: true);
 
+    /// <summary>
+    /// Gets the tenant of callers without a valid key on a server with keys, which reach only its public paths
+    /// (<c>--public-path</c>): an ordinary tenant, so a public path never opens another tenant's data.
+    /// </summary>
+    public static Tenant Anonymous { get; } = new("anonymous", IsAdmin: false);
+
     /// <summary>Returns whether this tenant may see a resource owned by <paramref name="ownerId"/>.</summary>
     public bool CanSee(string ownerId) => IsAdmin || string.Equals(Id, ownerId, StringComparison.Ordinal);
 }

@@ -79,6 +79,7 @@ public sealed class KeysFileTests : IDisposable
         { $"{Secret} tenant={new string('t', 65)}", "at most 64" },
         { $"{Secret} tenant=a tenant=b", "given twice" },
         { $"{Secret} tenant=key-1234abcd", "kept for keys without a tenant" },
+        { $"{Secret} tenant=Anonymous", "kept for callers without a key" },
         { $"{Secret} admn", "neither" },
         { $"{Secret} alice", "neither" },
         { "SECRET abc123", "Keys cannot contain spaces" },
