@@ -66,7 +66,9 @@ public sealed partial class InferenceEngine
         var at = _trie.Root(slot.Partition);
         if (reuse > 0)
         {
-            _context.NativeHandle.MemorySequenceCopy(holder!.Id, slot.Id, 0, reuse);
+            // The trie never offers another partition's holder; checked before any cell is shared all the same.
+            if (holder!.Partition != slot.Partition) throw new InvalidOperationException("A sequence may only copy cells within its own cache partition.");
+            _context.NativeHandle.MemorySequenceCopy(holder.Id, slot.Id, 0, reuse);
             at = _trie.NodeAt(holder, reuse);
             holder.LastUsed = ++_tick;
             Interlocked.Increment(ref _counters.PrefixCacheHits);
