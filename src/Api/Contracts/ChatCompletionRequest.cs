@@ -27,6 +27,9 @@ public sealed record ChatCompletionRequest : ISamplingRequest
     public StreamOptions? StreamOptions { get; init; }
     public string? User { get; init; }
 
+    /// <summary>Gets vLLM's prefix-cache salt: requests reuse cached prompt prefixes only with requests of the same tenant and salt.</summary>
+    public string? CacheSalt { get; init; }
+
     // llama.cpp sampling extensions, as llama-server and vLLM accept them.
     public int? TopK { get; init; }
     public float? MinP { get; init; }

@@ -31,6 +31,9 @@ public sealed record CompletionRequest : ISamplingRequest
     public StreamOptions? StreamOptions { get; init; }
     public string? User { get; init; }
 
+    /// <summary>Gets vLLM's prefix-cache salt: requests reuse cached prompt prefixes only with requests of the same tenant and salt.</summary>
+    public string? CacheSalt { get; init; }
+
     public int? TopK { get; init; }
     public float? MinP { get; init; }
     public float? RepeatPenalty { get; init; }

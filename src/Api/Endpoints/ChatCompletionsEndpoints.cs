@@ -35,6 +35,7 @@ public static class ChatCompletionsEndpoints
         var stops = SamplingMapper.Stops(request);
         var maxTokens = SamplingMapper.MaxTokens(request.MaxCompletionTokens, "max_completion_tokens")
                         ?? SamplingMapper.MaxTokens(request.MaxTokens, "max_tokens");
+        var cachePartition = CachePartitionMapper.For(http, request.CacheSalt, options);
 
         var model = models.Get(modelName);
         sampling = sampling with { Grammar = OutputGrammar(request, tools, model.Template.ToolCallFormat) };
@@ -46,6 +47,7 @@ public static class ChatCompletionsEndpoints
             Sampling = sampling,
             Stop = stops,
             Logprobs = request.Logprobs == true ? request.TopLogprobs ?? 0 : null,
+            CachePartition = cachePartition,
         };
         var streams = ChoiceSubmitter.Submit(model, [prompt], choices, template, _ => "messages", cancellationToken);
 

@@ -36,10 +36,11 @@ public static class CompletionsEndpoints
         var choices = SamplingMapper.Choices(request, options.MaxN);
         var stops = SamplingMapper.Stops(request);
         var maxTokens = SamplingMapper.MaxTokens(request.MaxTokens, "max_tokens") ?? DefaultMaxTokens;
+        var cachePartition = CachePartitionMapper.For(http, request.CacheSalt, options);
 
         var model = models.Get(modelName);
         var tokens = Tokenize(model, prompts);
-        var template = new GenerationRequest { PromptTokens = tokens[0], MaxTokens = maxTokens, Sampling = sampling, Stop = stops, Logprobs = request.Logprobs };
+        var template = new GenerationRequest { PromptTokens = tokens[0], MaxTokens = maxTokens, Sampling = sampling, Stop = stops, Logprobs = request.Logprobs, CachePartition = cachePartition };
         var streams = ChoiceSubmitter.Submit(model, tokens, choices, template, p => prompts.Count == 1 ? "prompt" : $"prompt[{p}]", cancellationToken);
         var id = ResponseIds.New("cmpl-");
         var created = ResponseIds.Now();

@@ -20,6 +20,7 @@ public static class CommandLine
           --parallel N              most sequences generated together (default 4)
           --max-queue N             most requests waiting beyond the running ones; more get 503 (default 64)
           --cache-slots N           prompt prefixes kept for reuse after their requests end (default: --parallel; 0 = no prefix cache)
+          --prefix-cache-scope tenant|global  reuse cached prompts only within a tenant (default) or across tenants
           --chat-template FILE|TEXT|NAME override the chat template (a Jinja file or text, or a llama.cpp built-in name such as chatml)
           --cache-dir DIR           where the demo model is built (default ~/.cache/llm)
           --data-dir DIR            where uploaded files, fine-tuning jobs and adapters are kept (default ~/.local/share/llm)
@@ -59,6 +60,7 @@ public static class CommandLine
         ["--parallel"] = "Parallel",
         ["--max-queue"] = "MaxQueue",
         ["--cache-slots"] = "CacheSlots",
+        ["--prefix-cache-scope"] = "PrefixCacheScope",
         ["--chat-template"] = "ChatTemplate",
         ["--cache-dir"] = "CacheDirectory",
         ["--data-dir"] = "DataDirectory",

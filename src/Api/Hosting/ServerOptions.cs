@@ -8,6 +8,12 @@ public sealed class ServerOptions
 {
     public const string Section = "Llm";
 
+    /// <summary>The <see cref="PrefixCacheScope"/> that keeps each tenant's cached prompts to itself (the default).</summary>
+    public const string TenantPrefixCacheScope = "tenant";
+
+    /// <summary>The <see cref="PrefixCacheScope"/> that lets tenants reuse each other's cached prompts.</summary>
+    public const string GlobalPrefixCacheScope = "global";
+
     public string Host { get; set; } = "127.0.0.1";
     public int Port { get; set; } = 8080;
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
@@ -20,6 +26,11 @@ public sealed class ServerOptions
     public int MaxQueue { get; set; } = 64;
     /// <summary>Prefixes kept for reuse after their requests end; null means as many as <see cref="Parallel"/>, 0 turns the prefix cache off.</summary>
     public int? CacheSlots { get; set; }
+    /// <summary>
+    /// Who may reuse whose cached prompt prefixes: <c>tenant</c> (each tenant only its own) or <c>global</c> (every
+    /// tenant every other's, as a single-user server would); in both, <c>cache_salt</c> narrows reuse further.
+    /// </summary>
+    public string PrefixCacheScope { get; set; } = TenantPrefixCacheScope;
     public string? ChatTemplate { get; set; }
     public List<ModelOption> Models { get; set; } = [];
 
@@ -89,6 +100,8 @@ public sealed class ServerOptions
         if (MaxQueue is < 0 or > 1 << 20) return $"--max-queue must be between 0 and 1048576 (got {MaxQueue}).";
         if (CacheSlots is < 0 || Parallel + (CacheSlots ?? Parallel) > 256)
             return $"--cache-slots must be at least 0, and --parallel plus --cache-slots at most 256 (got {Parallel} + {CacheSlots ?? Parallel}).";
+        if (PrefixCacheScope is not (TenantPrefixCacheScope or GlobalPrefixCacheScope))
+            return $"--prefix-cache-scope must be 'tenant' or 'global' (got '{PrefixCacheScope}').";
         if (LoadMode is not ("start" or "first-use")) return $"--load-mode must be 'start' or 'first-use' (got '{LoadMode}').";
         if (LogFormat is not ("text" or "json")) return $"--log-format must be 'text' or 'json' (got '{LogFormat}').";
         if (RequestsPerMinute < 0 || TokensPerMinute < 0 || MaxPromptTokens < 0 || MaxTokens < 0 || MaxStreamsPerKey < 0 || IdleStreamTimeoutSeconds < 0

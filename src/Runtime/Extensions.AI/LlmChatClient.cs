@@ -15,9 +15,20 @@ namespace Llm.Runtime.Extensions.AI;
 /// tool-call parsing as the HTTP server, without HTTP. Wrap it with <c>ChatClientBuilder.UseFunctionInvocation()</c>
 /// to have tools called.
 /// </summary>
-/// <remarks>Thread-safe: concurrent calls become concurrent sequences of the model's engine.</remarks>
-public sealed class LlmChatClient(ModelHost model) : IChatClient
+/// <remarks>
+/// Thread-safe: concurrent calls become concurrent sequences of the model's engine. Every call of one client
+/// uses the client's prefix-cache partition; an application that serves several users and must keep their
+/// prompts from each other (cached tokens, time to first token) creates one client per user with its own
+/// partition.
+/// </remarks>
+/// <param name="model">The loaded model; the caller keeps ownership.</param>
+/// <param name="cachePartition">
+/// The prefix-cache partition of every request of this client (see <see cref="GenerationRequest.CachePartition"/>);
+/// the default, the empty string, is the partition shared by every request that does not name one.
+/// </param>
+public sealed class LlmChatClient(ModelHost model, string cachePartition = "") : IChatClient
 {
+    private readonly string _cachePartition = cachePartition ?? throw new ArgumentNullException(nameof(cachePartition));
     private readonly ChatClientMetadata _metadata = new("llm", null, model.Info.Name);
 
     /// <inheritdoc/>
@@ -42,7 +53,7 @@ public sealed class LlmChatClient(ModelHost model) : IChatClient
             ResponseId = NewId("chatcmpl-"),
             CreatedAt = DateTimeOffset.UtcNow,
             FinishReason = parsed.Calls.Count > 0 ? ChatFinishReason.ToolCalls : ToFinishReason(last.FinishReason),
-            Usage = new UsageDetails { InputTokenCount = stream.PromptTokens, OutputTokenCount = last.CompletionTokens, TotalTokenCount = stream.PromptTokens + last.CompletionTokens },
+            Usage = Usage(stream, last.CompletionTokens),
         };
     }
 
@@ -79,6 +90,7 @@ public sealed class LlmChatClient(ModelHost model) : IChatClient
             MaxTokens = options?.MaxOutputTokens,
             Sampling = ChatOptionsMapper.ToSampling(options) with { Grammar = ChatOptionsMapper.Grammar(options, tools, model.Template.ToolCallFormat) },
             Stop = options?.StopSequences?.ToArray() ?? [],
+            CachePartition = _cachePartition,
         };
         return (model.Submit(request, cancellationToken), tools);
     }
@@ -110,10 +122,18 @@ public sealed class LlmChatClient(ModelHost model) : IChatClient
                 foreach (var call in end.Calls) contents.Add(ToContent(call));
                 if (end.Calls.Count > 0) finish = ChatFinishReason.ToolCalls;
             }
-            contents.Add(new UsageContent(new UsageDetails { InputTokenCount = stream.PromptTokens, OutputTokenCount = update.CompletionTokens, TotalTokenCount = stream.PromptTokens + update.CompletionTokens }));
+            contents.Add(new UsageContent(Usage(stream, update.CompletionTokens)));
             yield return Update(contents, finish);
         }
     }
+
+    private static UsageDetails Usage(GenerationStream stream, int completionTokens) => new()
+    {
+        InputTokenCount = stream.PromptTokens,
+        CachedInputTokenCount = stream.CachedTokens,
+        OutputTokenCount = completionTokens,
+        TotalTokenCount = stream.PromptTokens + completionTokens,
+    };
 
     private static FunctionCallContent ToContent(ParsedToolCall call)
         => new(NewId("call_"), call.Name, JsonSerializer.Deserialize<Dictionary<string, object?>>(call.Arguments, AIJsonUtilities.DefaultOptions));

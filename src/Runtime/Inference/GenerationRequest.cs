@@ -19,6 +19,22 @@ public sealed record GenerationRequest
     public IReadOnlyList<string> Stop { get; init; } = [];
 
     /// <summary>
+    /// Gets the prefix-cache partition of the request: it reuses cached prompt prefixes, waits for a prefix being
+    /// decoded, and leaves its own prompt cells for reuse only with requests of the same partition. Requests of
+    /// different partitions never share KV cells, so neither the cached-token count nor the time to the first
+    /// token tells one partition anything about another's prompts. The default, the empty string, is one partition
+    /// shared by every request that does not name one. A server gives each tenant its own partition (see the
+    /// README's security model).
+    /// </summary>
+    /// <remarks>
+    /// Only the reuse is partitioned. The KV cells themselves, and the eviction of cached prefixes (least recently
+    /// used across all partitions), the batch and the engine's time are shared by every request of the model.
+    /// The string is compared ordinally and never logged; any value is allowed, so callers that compose it from
+    /// several parts (a tenant and a salt) must do so unambiguously.
+    /// </remarks>
+    public string CachePartition { get; init; } = string.Empty;
+
+    /// <summary>
     /// Gets a value indicating whether the reader of the updates resumes on the engine thread, inside the step that
     /// produced the token, instead of on the thread pool. Only for readers that do a few microseconds of work per
     /// update and never block (the HTTP server's SSE writer): anything they do delays every sequence of the model.

@@ -8,12 +8,13 @@ public sealed partial class InferenceEngine
     private bool CacheEnabled => _options.CacheSlots > 0;
 
     // First come, first served: a request that does not fit yet waits, and so do the ones behind it. Cached
-    // prefixes nobody is using are evicted, least recently used first, when a request needs their room or id.
+    // prefixes nobody is using are evicted, least recently used first, when a request needs their room or id;
+    // eviction is global (the cells are shared memory), but a request only ever reuses its own partition's prefixes.
     private void Admit()
     {
         while (_waiting.TryPeek(out var next) && _active.Count < _options.Parallel)
         {
-            var match = CacheEnabled ? _trie.Find(next.Prompt) : default;
+            var match = CacheEnabled ? _trie.Find(next.Partition, next.Prompt) : default;
             // llama.cpp returns logits only for decoded tokens, so the last prompt token is always decoded.
             var reuse = Math.Min(match.Length, next.Prompt.Length - 1);
             var needed = next.Prompt.Length - reuse + next.MaxTokens;
@@ -33,7 +34,7 @@ public sealed partial class InferenceEngine
 
             _waiting.Dequeue();
             Interlocked.Decrement(ref _counters.WaitingSequences);
-            next.Slot = new KvSlot((LLamaSeqId)_freeIds.Pop()) { Owner = next };
+            next.Slot = new KvSlot((LLamaSeqId)_freeIds.Pop(), next.Partition) { Owner = next };
             next.Sampler = SamplerChain.Create(next.Request.Sampling, _weights.NativeHandle);
             next.Stops = new StopMatcher(next.Request.Stop);
             _generationReserved += next.MaxTokens;
@@ -44,7 +45,7 @@ public sealed partial class InferenceEngine
             var holder = match.Holder;
             if (reuse > 0 && holder!.Computed < reuse && holder.Owner is { } computing)
             {
-                // Another request is decoding this prefix right now: wait for it rather than decode it twice.
+                // Another request of the same partition is decoding this prefix right now: wait for it rather than decode it twice.
                 next.Following = holder;
                 next.FollowLength = reuse;
                 _followerReserved += next.Prompt.Length - reuse;
@@ -62,10 +63,12 @@ public sealed partial class InferenceEngine
     private void Start(Sequence sequence, KvSlot? holder, int reuse)
     {
         var slot = sequence.Slot!;
-        var at = _trie.Root;
+        var at = _trie.Root(slot.Partition);
         if (reuse > 0)
         {
-            _context.NativeHandle.MemorySequenceCopy(holder!.Id, slot.Id, 0, reuse);
+            // The trie never offers another partition's holder; checked before any cell is shared all the same.
+            if (holder!.Partition != slot.Partition) throw new InvalidOperationException("A sequence may only copy cells within its own cache partition.");
+            _context.NativeHandle.MemorySequenceCopy(holder.Id, slot.Id, 0, reuse);
             at = _trie.NodeAt(holder, reuse);
             holder.LastUsed = ++_tick;
             Interlocked.Increment(ref _counters.PrefixCacheHits);
@@ -115,7 +118,8 @@ public sealed partial class InferenceEngine
 
         if (retain && CacheEnabled && slot.Tail is not null && slot.Computed == slot.Length && !PrefixTrie.IsCoveredByOthers(slot))
         {
-            // Keep the prompt's cells for later requests; the generated tail is not indexed, so it goes.
+            // Keep the prompt's cells for later requests of its partition; the generated tail is not indexed, so it goes.
+            // Only a slot of the same partition can cover it, so another partition's copy of the prompt does not count.
             _context.NativeHandle.MemorySequenceRemove(slot.Id, slot.Length, -1);
             slot.Owner = null;
             slot.LastUsed = ++_tick;

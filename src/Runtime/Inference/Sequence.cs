@@ -17,6 +17,9 @@ internal sealed class Sequence(GenerationRequest request, int[] prompt, int maxT
     /// <summary>Gets the prompt as an array: the prefix trie keeps slices of it.</summary>
     public int[] Prompt { get; } = prompt;
     public int MaxTokens { get; } = maxTokens;
+
+    /// <summary>Gets the prefix-cache partition the request may share cells within.</summary>
+    public string Partition { get; } = request.CachePartition ?? string.Empty;
     public long SubmittedAt { get; } = submittedAt;
     public ChannelReader<GenerationUpdate> Updates => _updates.Reader;
     public bool IsCancelled => _cancelled;

@@ -54,6 +54,24 @@ public sealed class LlmChatClientTests(HostFixture fixture) : IClassFixture<Host
     }
 
     [Fact]
+    public async Task EachClientReusesOnlyItsOwnPartitionsPrompts()
+    {
+        var partition = Guid.NewGuid().ToString("N");
+        using var owner = new LlmChatClient(fixture.Demo, "owner-" + partition);
+        using var stranger = new LlmChatClient(fixture.Demo, "stranger-" + partition);
+        ChatMessage[] messages = [new(ChatRole.System, "the secret is 4711 " + partition), new(ChatRole.User, "hello")];
+
+        var first = await owner.GetResponseAsync(messages, Greedy);
+        Assert.Equal(0, first.Usage?.CachedInputTokenCount);
+        var again = await owner.GetResponseAsync(messages, Greedy);
+        Assert.Equal(again.Usage?.InputTokenCount - 1, again.Usage?.CachedInputTokenCount);
+        var other = await stranger.GetResponseAsync(messages, Greedy);
+        Assert.Equal(0, other.Usage?.CachedInputTokenCount);
+        var streamed = (await stranger.GetStreamingResponseAsync(messages, Greedy).ToChatResponseAsync()).Usage;
+        Assert.Equal(streamed?.InputTokenCount - 1, streamed?.CachedInputTokenCount);
+    }
+
+    [Fact]
     public async Task OneDiCallRegistersChatAndEmbeddings()
     {
         var folder = Directory.CreateTempSubdirectory("llm-di-").FullName;

@@ -25,9 +25,10 @@ public sealed class EngineHarness : IDisposable
         return ModelHost.Load(new ModelSettings { Name = "tiny", Path = SharedModels.TinyLlama, ContextSize = contextSize, Parallel = parallel, CacheSlots = cacheSlots, BatchSize = batchSize, Threads = 2 }, NullLoggerFactory.Instance);
     }
 
-    public static async Task<Result> GenerateAsync(ModelHost host, IReadOnlyList<int> prompt, int? maxTokens, SamplingParams? sampling = null, CancellationToken cancellationToken = default)
+    public static async Task<Result> GenerateAsync(ModelHost host, IReadOnlyList<int> prompt, int? maxTokens, SamplingParams? sampling = null, CancellationToken cancellationToken = default,
+        string partition = "")
     {
-        var stream = host.Submit(new GenerationRequest { PromptTokens = prompt, MaxTokens = maxTokens, Sampling = sampling ?? Greedy }, cancellationToken);
+        var stream = host.Submit(new GenerationRequest { PromptTokens = prompt, MaxTokens = maxTokens, Sampling = sampling ?? Greedy, CachePartition = partition }, cancellationToken);
         var text = new StringBuilder();
         GenerationUpdate last = default;
         await foreach (var update in stream.ReadAllAsync(CancellationToken.None))

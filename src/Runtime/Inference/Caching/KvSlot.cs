@@ -4,12 +4,16 @@ namespace Llm.Runtime.Inference.Caching;
 
 /// <summary>
 /// A llama sequence id whose cells are resident: the sequence of a running request, or a prefix kept after
-/// its request ended so later requests can copy it. Its cells are the path from the trie root to <see cref="Tail"/>.
+/// its request ended so later requests can copy it. Its cells are the path from its partition's trie root to
+/// <see cref="Tail"/>.
 /// </summary>
 /// <remarks>Engine-thread only.</remarks>
-internal sealed class KvSlot(LLamaSeqId id)
+internal sealed class KvSlot(LLamaSeqId id, string partition = "")
 {
     public LLamaSeqId Id { get; } = id;
+
+    /// <summary>Gets the cache partition of the request that filled the slot: only that partition may copy its cells.</summary>
+    public string Partition { get; } = partition;
 
     /// <summary>Gets or sets the deepest trie node of the slot's path; null until the slot is attached.</summary>
     public PrefixNode? Tail { get; set; }

@@ -15,7 +15,11 @@ internal sealed class PrefixNode
         Length = length;
     }
 
+    /// <summary>Gets or sets the edge above this one; null for a partition's root.</summary>
     public PrefixNode? Parent { get; set; }
+
+    /// <summary>Gets the cache partition a root stands for; null on every other node.</summary>
+    public string? Partition { get; init; }
 
     /// <summary>Gets or sets the token array the edge's tokens live in (the prompt that first computed them).</summary>
     public int[] Source { get; set; }
