@@ -25,7 +25,7 @@ public static class FineTuningEndpoints
     }
 
     private static async Task<Ok<FineTuningJob>> CreateAsync(HttpContext http, FineTuningStore store, FineTuningJobRunner runner, ModelRegistry models,
-        CancellationToken cancellationToken)
+        DatasetShapes shapes, EmbeddingWidths widths, JobLimits limits, CancellationToken cancellationToken)
     {
         var request = await RequestBody.ReadAsync(http.Request, OpenAiJsonContext.Default.FineTuningJobRequest, cancellationToken);
         if (string.IsNullOrWhiteSpace(request.TrainingFile)) throw OpenAiException.InvalidRequest("Missing required parameter: 'training_file'.", "training_file");
@@ -41,7 +41,8 @@ public static class FineTuningEndpoints
         if (request.Metadata is { ValueKind: not (System.Text.Json.JsonValueKind.Object or System.Text.Json.JsonValueKind.Null) })
             throw OpenAiException.InvalidRequest("'metadata' must be an object.", "metadata");
 
-        var method = JobSettings.ResolveMethod(request, training.Kind);
+        var method = JobSettings.ResolveMethod(request, training.Kind, out var prefix);
+        await JobAdmission.CheckAsync(request, method, prefix, training, validation, shapes, widths, limits, cancellationToken);
         var hyperparameters = (method.Linear ?? method.Logistic ?? method.Mlp)!.Hyperparameters;
         var job = new FineTuningJob(Ids.New("ftjob-"), request.Model, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), null, null, JobStatus.ValidatingFiles,
             training.File.Id, validation?.File.Id, hyperparameters, method, request.Seed ?? Random.Shared.Next(), request.Suffix, null,
@@ -63,6 +64,9 @@ public static class FineTuningEndpoints
     private static Ok<FineTuningJobEventList> Events(string id, FineTuningStore store, string? after, string? limit)
     {
         var events = Find(store, id).Events.Reverse().ToList();
+        // A cursor whose event was dropped since (the log keeps its first and latest events) continues at the gap.
+        if (!string.IsNullOrEmpty(after) && events.FindIndex(e => e.Id == after) < 0 && events.FindIndex(JobEvents.IsDropMarker) is > 0 and var gap)
+            after = events[gap - 1].Id;
         var (page, more) = Page(events, e => e.Id, after, limit);
         return TypedResults.Ok(new FineTuningJobEventList(page, more));
     }
