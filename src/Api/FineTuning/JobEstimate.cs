@@ -12,6 +12,9 @@ public sealed record JobEstimate(long ParameterCount, long ParseBytes, long RowB
     /// <summary>Gets the bytes of rows at the larger of the two moments: parsing, or training.</summary>
     public long DataBytes => Math.Max(ParseBytes, RowBytes + Training.DataBytes);
 
+    /// <summary>Gets the bytes held while training: the rows and everything the trainer allocates.</summary>
+    public long TrainingPhaseBytes => RowBytes + Training.TotalBytes;
+
     /// <summary>Gets the estimated peak: parsing comes before the weights exist, training after.</summary>
-    public long PeakBytes => Math.Max(ParseBytes, RowBytes + Training.TotalBytes);
+    public long PeakBytes => Math.Max(ParseBytes, TrainingPhaseBytes);
 }
