@@ -38,9 +38,6 @@ public sealed partial class FineTuningJobRunner(FineTuningStore store, ModelRegi
     /// <summary>Starts validating a newly created job; it is queued for training when its files parse.</summary>
     public void Submit(string jobId) => _ = Task.Run(() => ValidateAsync(jobId));
 
-    /// <summary>Gets the number of jobs validating or running now (each holds its files' leases).</summary>
-    public int Active => _active.Count;
-
     /// <summary>
     /// Cancels a job that has not ended: it becomes <c>cancelled</c> at once and a running training stops at
     /// its next mini-batch. Returns null for an unknown job; throws a 400 for one that already ended.
