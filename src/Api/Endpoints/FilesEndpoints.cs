@@ -27,7 +27,8 @@ public static class FilesEndpoints
         return routes;
     }
 
-    private static async Task<Ok<FileObject>> UploadAsync(HttpContext http, FineTuningStore store, ServerOptions options, CancellationToken cancellationToken)
+    private static async Task<Ok<FileObject>> UploadAsync(HttpContext http, FineTuningStore store, ServerOptions options, DatasetParseGate parseGate,
+        CancellationToken cancellationToken)
     {
         // Uploads may be larger than JSON requests; allow the file plus room for the multipart framing.
         var limit = options.MaxUploadBytes + 64 * 1024;
@@ -68,7 +69,7 @@ public static class FilesEndpoints
         LabeledDataset data;
         try
         {
-            data = DatasetFiles.Parse(name, content);
+            data = await parseGate.RunAsync(() => DatasetFiles.Parse(name, content), cancellationToken);
         }
         catch (Exception ex) when (ex is DatasetFormatException or InvalidDataException)
         {
@@ -76,7 +77,7 @@ public static class FilesEndpoints
         }
 
         var created = new FileObject(Ids.New("file-"), content.Length, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), name, purpose, "processed");
-        store.AddFile(tenant, new StoredFile(created, data is TextDataset, data.Kind, data.Count), content);
+        store.AddFile(tenant, new StoredFile(created, data is TextDataset, data.Kind, data.Count, (data as Dataset)?.FeatureCount ?? 0, data.LabelNames.Count), content);
         return TypedResults.Ok(created);
     }
 

@@ -30,7 +30,7 @@ public static class FineTuningEndpoints
     }
 
     private static async Task<Ok<FineTuningJob>> CreateAsync(HttpContext http, FineTuningStore store, FineTuningJobRunner runner, ModelRegistry models,
-        CancellationToken cancellationToken)
+        DatasetShapes shapes, EmbeddingWidths widths, JobLimits limits, CancellationToken cancellationToken)
     {
         var tenant = http.GetTenant();
         var request = await RequestBody.ReadAsync(http.Request, OpenAiJsonContext.Default.FineTuningJobRequest, cancellationToken);
@@ -47,7 +47,8 @@ public static class FineTuningEndpoints
         if (request.Metadata is { ValueKind: not (System.Text.Json.JsonValueKind.Object or System.Text.Json.JsonValueKind.Null) })
             throw OpenAiException.InvalidRequest("'metadata' must be an object.", "metadata");
 
-        var method = JobSettings.ResolveMethod(request, training.Kind);
+        var method = JobSettings.ResolveMethod(request, training.Kind, out var prefix);
+        await JobAdmission.CheckAsync(request, method, prefix, training, validation, shapes, widths, limits, cancellationToken);
         var hyperparameters = (method.Linear ?? method.Logistic ?? method.Mlp)!.Hyperparameters;
         var job = new FineTuningJob(Ids.New("ftjob-"), request.Model, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), null, null, JobStatus.ValidatingFiles,
             training.File.Id, validation?.File.Id, hyperparameters, method, request.Seed ?? Random.Shared.Next(), request.Suffix, null,
@@ -69,6 +70,9 @@ public static class FineTuningEndpoints
     private static Ok<FineTuningJobEventList> Events(string id, HttpContext http, FineTuningStore store, string? after, string? limit)
     {
         var events = Find(store, id, http.GetTenant()).Events.Reverse().ToList();
+        // A cursor whose event was dropped since (the log keeps its first and latest events) continues at the gap.
+        if (!string.IsNullOrEmpty(after) && events.FindIndex(e => e.Id == after) < 0 && events.FindIndex(JobEvents.IsDropMarker) is > 0 and var gap)
+            after = events[gap - 1].Id;
         var (page, more) = Page(events, e => e.Id, after, limit);
         return TypedResults.Ok(new FineTuningJobEventList(page, more));
     }

@@ -17,18 +17,22 @@ namespace Llm.Api.FineTuning;
 /// <c>failed</c> with an error object and never takes the server or other jobs down.
 /// </summary>
 /// <remarks>
-/// Start-up recovery: a job found <c>running</c> (the server stopped mid-training) is marked <c>failed</c> with
+/// <para>Memory: parsed rows live in the <see cref="DatasetCache"/>, leased only while a job validates and while it
+/// runs, so queued jobs hold nothing and jobs on one file share one copy; parses wait for the
+/// <see cref="DatasetParseGate"/>; a job whose estimate (<see cref="JobBudget"/>) is over the limits fails when it
+/// starts (creation refuses it already; this catches limits lowered since); each job keeps at most
+/// <see cref="JobLimits.MaxJobEvents"/> events.</para>
+/// <para>Start-up recovery: a job found <c>running</c> (the server stopped mid-training) is marked <c>failed</c> with
 /// code <c>interrupted</c>, since resuming would need checkpoints; jobs still <c>validating_files</c> or
-/// <c>queued</c> never started and are queued again.
+/// <c>queued</c> never started and are queued again.</para>
 /// </remarks>
-public sealed partial class FineTuningJobRunner(FineTuningStore store, ModelRegistry models, ServerOptions options,
-    ILogger<FineTuningJobRunner> logger) : BackgroundService
+public sealed partial class FineTuningJobRunner(FineTuningStore store, ModelRegistry models, ServerOptions options, DatasetCache cache,
+    JobLimits limits, ILogger<FineTuningJobRunner> logger) : BackgroundService
 {
     private static readonly TimeSpan ModelWait = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan ProgressPersistInterval = TimeSpan.FromSeconds(1);
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _active = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (LabeledDataset Train, LabeledDataset? Validation)> _validated = new(StringComparer.Ordinal);
     private CancellationToken _stopping;
 
     /// <summary>Starts validating a newly created job; it is queued for training when its files parse.</summary>
@@ -68,18 +72,22 @@ public sealed partial class FineTuningJobRunner(FineTuningStore store, ModelRegi
         return Task.WhenAll(workers);
     }
 
-    private void ValidateAsync(string jobId)
+    private async Task ValidateAsync(string jobId)
     {
         var job = store.GetJob(jobId)?.Job;
         if (job is null || job.Status != JobStatus.ValidatingFiles) return;
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        _active[jobId] = cancel;
         try
         {
-            var train = ReadFile(job.TrainingFile, "training_file");
-            var validation = job.ValidationFile is { } v ? ReadFile(v, "validation_file") : null;
-            _validated[jobId] = (train, validation);
-            if (store.UpdateJob(jobId, j => j.Job.Status == JobStatus.ValidatingFiles ? With(j, JobStatus.Queued, JobEvents.Message($"Files validated: {train.Count} training rows{(validation is null ? "" : $", {validation.Count} validation rows")}.")) : null) is null)
-                _validated.TryRemove(jobId, out _);
-            else
+            string summary;
+            // The leases end here: a queued job holds no rows.
+            using (var data = await LeaseAsync(job, cancel.Token))
+            {
+                CheckLabels(data);
+                summary = $"Files validated: {data.Train.Count} training rows{(data.Validation is null ? "" : $", {data.Validation.Count} validation rows")}.";
+            }
+            if (store.UpdateJob(jobId, j => j.Job.Status == JobStatus.ValidatingFiles ? With(j, JobStatus.Queued, JobEvents.Message(summary)) : null) is not null)
                 _queue.Writer.TryWrite(jobId);
         }
         catch (JobFailure failure)
@@ -87,16 +95,48 @@ public sealed partial class FineTuningJobRunner(FineTuningStore store, ModelRegi
             store.UpdateJob(jobId, j => j.Job.Status == JobStatus.ValidatingFiles
                 ? Finish(j, JobStatus.Failed, failure.Error, JobEvents.Message(failure.Error.Message, "error")) : null);
         }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // Cancelled by the user (already marked) or by shutdown (validated again on the next start).
+        }
+        finally
+        {
+            _active.TryRemove(KeyValuePair.Create(jobId, cancel));
+        }
     }
 
-    private LabeledDataset ReadFile(string fileId, string param)
+    // Validation labels index the training labels by name at training time; an unknown one can never train.
+    private static void CheckLabels(JobData data)
+    {
+        if (data.Validation is not { Kind: ProblemKind.Classification } validation || data.Train.Kind != ProblemKind.Classification) return;
+        var known = data.Train.LabelNames.ToHashSet(StringComparer.Ordinal);
+        if (validation.LabelNames.FirstOrDefault(name => !known.Contains(name)) is { } unknown)
+            throw new JobFailure("invalid_file", $"The validation data has label '{unknown}', which the training data does not have.", "validation_file");
+    }
+
+    private async Task<JobData> LeaseAsync(FineTuningJob job, CancellationToken cancellationToken)
+    {
+        var train = await LeaseAsync(job.TrainingFile, "training_file", cancellationToken);
+        try
+        {
+            var validation = job.ValidationFile is { } v ? await LeaseAsync(v, "validation_file", cancellationToken) : null;
+            return new JobData(train, validation);
+        }
+        catch
+        {
+            train.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<DatasetLease> LeaseAsync(string fileId, string param, CancellationToken cancellationToken)
     {
         var file = store.GetFile(fileId) ?? throw new JobFailure("invalid_file", $"File {fileId} no longer exists.", param);
         try
         {
-            return DatasetFiles.Parse(file.File.Filename, File.ReadAllBytes(store.ContentPath(fileId)));
+            return await cache.AcquireAsync(fileId, () => DatasetFiles.ParseFile(file.File.Filename, store.ContentPath(fileId)), cancellationToken);
         }
-        catch (Exception ex) when (ex is DatasetFormatException or InvalidDataException or IOException)
+        catch (Exception ex) when (ex is DatasetFormatException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             throw new JobFailure("invalid_file", $"{fileId}: {ex.Message}", param);
         }
@@ -108,7 +148,7 @@ public sealed partial class FineTuningJobRunner(FineTuningStore store, ModelRegi
         {
             await foreach (var jobId in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                if (_validated.TryRemove(jobId, out var data)) await RunAsync(jobId, data.Train, data.Validation, stoppingToken);
+                await RunAsync(jobId, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -116,7 +156,7 @@ public sealed partial class FineTuningJobRunner(FineTuningStore store, ModelRegi
         }
     }
 
-    private async Task RunAsync(string jobId, LabeledDataset train, LabeledDataset? validation, CancellationToken stoppingToken)
+    private async Task RunAsync(string jobId, CancellationToken stoppingToken)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         _active[jobId] = cancel;
@@ -126,16 +166,19 @@ public sealed partial class FineTuningJobRunner(FineTuningStore store, ModelRegi
             if (started is null) return;
             LogJobStarted(logger, jobId);
             var job = started.Job;
+            using var data = await LeaseAsync(job, cancel.Token);
             var plan = JobSettings.ToPlan(job);
-            var embed = train is TextDataset ? ModelEmbedder.For(await WaitForModelAsync(job.Model!, cancel.Token)) : null;
+            var host = data.Train is TextDataset ? await WaitForModelAsync(job.Model!, cancel.Token) : null;
+            var embed = host is null ? null : ModelEmbedder.For(host);
+            CheckBudget(job, data, host?.Embeddings.Dimensions ?? ((Dataset)data.Train).FeatureCount);
             var sinceSave = Stopwatch.StartNew();
             var progress = new CallbackProgress<EpochReport>(report =>
             {
                 var persist = sinceSave.Elapsed >= ProgressPersistInterval;
                 if (persist) sinceSave.Restart();
-                store.UpdateJob(jobId, j => j with { Events = [.. j.Events, JobEvents.Metrics(report)] }, persist);
+                store.UpdateJob(jobId, j => j with { Events = JobEvents.Append(j.Events, JobEvents.Metrics(report), limits.MaxJobEvents) }, persist);
             });
-            var result = await AdapterTraining.TrainAsync(train, validation, plan, embed, progress, cancel.Token);
+            var result = await AdapterTraining.TrainAsync(data.Train, data.Validation, plan, embed, progress, cancel.Token);
             result.Adapter.Save(store.AdapterPath(jobId));
             var metrics = result.Adapter.Metadata.Metrics;
             var message = $"Training succeeded after {result.Training.EpochsRun} epochs (kept epoch {result.Training.BestEpoch}) in {result.Training.Elapsed.TotalSeconds:F2} s.";
@@ -169,8 +212,18 @@ public sealed partial class FineTuningJobRunner(FineTuningStore store, ModelRegi
         }
         finally
         {
-            _active.TryRemove(jobId, out _);
+            _active.TryRemove(KeyValuePair.Create(jobId, cancel));
         }
+    }
+
+    // Creation checked the recorded shapes; this checks the parsed rows against the limits in force now.
+    private void CheckBudget(FineTuningJob job, JobData data, int features)
+    {
+        var bytes = (string id) => store.GetFile(id)?.File.Bytes ?? 0;
+        var estimate = JobBudget.Estimate(DatasetShape.Of(data.Train, bytes(job.TrainingFile)),
+            data.Validation is null ? null : DatasetShape.Of(data.Validation, bytes(job.ValidationFile!)), features, job.Method.Type, job.Hyperparameters);
+        if (JobBudget.Check(estimate, limits, job.Method.Type, $"method.{job.Method.Type}.hyperparameters", data.Train is TextDataset) is { } violation)
+            throw new JobFailure(violation.Code, violation.Message, violation.Param);
     }
 
     private async Task<ModelHost> WaitForModelAsync(string name, CancellationToken cancellationToken)
@@ -191,14 +244,14 @@ public sealed partial class FineTuningJobRunner(FineTuningStore store, ModelRegi
         return string.Join(':', parts);
     }
 
-    private static StoredJob With(StoredJob job, string status, FineTuningJobEvent message) =>
-        job with { Job = job.Job with { Status = status }, Events = [.. job.Events, message] };
+    private StoredJob With(StoredJob job, string status, FineTuningJobEvent message) =>
+        job with { Job = job.Job with { Status = status }, Events = JobEvents.Append(job.Events, message, limits.MaxJobEvents) };
 
-    private static StoredJob Finish(StoredJob job, string status, JobError? error, FineTuningJobEvent message) =>
+    private StoredJob Finish(StoredJob job, string status, JobError? error, FineTuningJobEvent message) =>
         job with
         {
             Job = job.Job with { Status = status, Error = error, FinishedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds() },
-            Events = [.. job.Events, message],
+            Events = JobEvents.Append(job.Events, message, limits.MaxJobEvents),
         };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fine-tuning job {JobId} started")]
@@ -209,6 +262,20 @@ public sealed partial class FineTuningJobRunner(FineTuningStore store, ModelRegi
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fine-tuning job {JobId} failed")]
     private static partial void LogJobFailed(ILogger logger, string jobId, Exception exception);
+
+    /// <summary>The leased rows of a job's files; disposing lets them go.</summary>
+    private sealed class JobData(DatasetLease train, DatasetLease? validation) : IDisposable
+    {
+        public LabeledDataset Train => train.Data;
+
+        public LabeledDataset? Validation => validation?.Data;
+
+        public void Dispose()
+        {
+            train.Dispose();
+            validation?.Dispose();
+        }
+    }
 
     private sealed class JobFailure(string code, string message, string? param) : Exception(message)
     {

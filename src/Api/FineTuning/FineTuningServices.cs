@@ -3,7 +3,7 @@ using Llm.Api.Tenancy;
 
 namespace Llm.Api.FineTuning;
 
-/// <summary>Registers the fine-tuning store and job runner.</summary>
+/// <summary>Registers the fine-tuning store, the shared dataset cache and its parse gate, and the job runner.</summary>
 public static class FineTuningServices
 {
     public static IServiceCollection AddFineTuning(this IServiceCollection services, ServerOptions options)
@@ -11,6 +11,11 @@ public static class FineTuningServices
         var root = DataDirectory(options);
         services.AddSingleton(sp => new FineTuningStore(root, sp.GetRequiredService<ILogger<FineTuningStore>>(), TenantQuotas.From(options)));
         services.AddSingleton<AdapterCache>();
+        services.AddSingleton(new DatasetParseGate(options.MaxConcurrentValidations));
+        services.AddSingleton<DatasetCache>();
+        services.AddSingleton<DatasetShapes>();
+        services.AddSingleton<EmbeddingWidths>();
+        services.AddSingleton(JobLimits.From(options));
         services.AddSingleton<FineTuningJobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<FineTuningJobRunner>());
         return services;

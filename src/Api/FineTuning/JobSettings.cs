@@ -23,7 +23,13 @@ public static class JobSettings
     public const double EarlyStoppingHoldOut = 0.2;
 
     /// <summary>Resolves the method; without one (or with OpenAI's <c>supervised</c>) the data decides: logistic for labels, linear for targets.</summary>
-    public static JobMethod ResolveMethod(FineTuningJobRequest request, ProblemKind kind)
+    public static JobMethod ResolveMethod(FineTuningJobRequest request, ProblemKind kind) => ResolveMethod(request, kind, out _);
+
+    /// <summary>Resolves the method as <see cref="ResolveMethod(FineTuningJobRequest, ProblemKind)"/> does.</summary>
+    /// <param name="request">The job request.</param>
+    /// <param name="kind">What the training file holds.</param>
+    /// <param name="prefix">Where the request put the hyper-parameters (<c>method.mlp.hyperparameters</c>, <c>hyperparameters</c>), for errors naming one.</param>
+    public static JobMethod ResolveMethod(FineTuningJobRequest request, ProblemKind kind, out string prefix)
     {
         var method = request.Method;
         var type = method is null ? "auto" : method.Type ?? throw OpenAiException.InvalidRequest("Missing required parameter: 'method.type'.", "method.type");
@@ -37,7 +43,7 @@ public static class JobSettings
             "dpo" or "reinforcement" => throw OpenAiException.Unsupported("method.type", $"Method '{type}'"),
             _ => throw OpenAiException.OutOfRange("method.type", "must be 'linear', 'logistic' or 'mlp'"),
         };
-        var prefix = method is null ? "hyperparameters" : $"method.{type}.hyperparameters";
+        prefix = method is null ? "hyperparameters" : $"method.{type}.hyperparameters";
         var requested = block?.Hyperparameters ?? request.Hyperparameters;
         if (block?.Hyperparameters is null && request.Hyperparameters is not null) prefix = "hyperparameters";
         if (type is "auto" or "supervised") type = kind == ProblemKind.Classification ? "logistic" : "linear";

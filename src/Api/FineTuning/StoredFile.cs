@@ -8,4 +8,6 @@ namespace Llm.Api.FineTuning;
 /// <param name="IsText">Whether rows carry text (embedded by a base model) rather than feature arrays.</param>
 /// <param name="Kind">Classification (labels) or regression (targets).</param>
 /// <param name="Rows">Data rows.</param>
-public sealed record StoredFile(FileObject File, bool IsText, ProblemKind Kind, int Rows);
+/// <param name="Features">Features per row (0 for text, and in records written before it was recorded).</param>
+/// <param name="Classes">Distinct labels (0 for regression, and in records written before it was recorded).</param>
+public sealed record StoredFile(FileObject File, bool IsText, ProblemKind Kind, int Rows, int Features = 0, int Classes = 0);

@@ -43,6 +43,11 @@ public static class CommandLine
           --keep-alive S            unload a model idle for S seconds (default 0 = keep loaded)
           --max-loaded N            most models loaded at once, least recently used unloaded first (default 0 = no limit)
           --memory-budget-mib N     memory the loaded models may take together, estimated from the GGUF (default 0 = no limit)
+          --max-concurrent-jobs N   fine-tuning jobs trained at once (default 1)
+          --max-adapter-parameters N  most trainable parameters of a fine-tuned adapter (default 50000000; 0 = no limit)
+          --max-job-memory-mb N     most estimated peak memory of a fine-tuning job (default 2048; 0 = no limit)
+          --max-concurrent-validations N  dataset files parsed at once: uploads, job validation, jobs starting (default 2)
+          --max-job-events N        events kept per fine-tuning job, the first and the latest (default 1000; 0 = all)
           --drain-timeout S         on SIGTERM, seconds running streams get to finish (default 30)
           --log-content true|false  log request bodies, prompts included (default false)
           --log-format text|json    console log format (default text)
@@ -80,6 +85,11 @@ public static class CommandLine
         ["--max-loaded"] = "MaxLoadedModels",
         ["--memory-budget-mib"] = "MemoryBudgetMib",
         ["--drain-timeout"] = "DrainTimeoutSeconds",
+        ["--max-concurrent-jobs"] = "MaxConcurrentJobs",
+        ["--max-adapter-parameters"] = "MaxAdapterParameters",
+        ["--max-job-memory-mb"] = "MaxJobMemoryMb",
+        ["--max-concurrent-validations"] = "MaxConcurrentValidations",
+        ["--max-job-events"] = "MaxJobEvents",
         ["--log-content"] = "LogContent",
         ["--log-format"] = "LogFormat",
     };
@@ -95,7 +105,8 @@ public static class CommandLine
 
     private static readonly HashSet<string> s_integers = ["--port", "--ctx-size", "--gpu-layers", "--threads", "--batch-size", "--parallel", "--max-queue", "--cache-slots",
         "--rate-limit", "--token-rate-limit", "--max-prompt-tokens", "--max-tokens", "--max-n", "--max-streams-per-key", "--idle-stream-timeout",
-        "--keep-alive", "--max-loaded", "--memory-budget-mib", "--drain-timeout", "--tenant-max-files", "--tenant-max-active-jobs"];
+        "--keep-alive", "--max-loaded", "--memory-budget-mib", "--drain-timeout", "--tenant-max-files", "--tenant-max-active-jobs",
+        "--max-concurrent-jobs", "--max-adapter-parameters", "--max-job-memory-mb", "--max-concurrent-validations", "--max-job-events"];
 
     private static readonly HashSet<string> s_longs = ["--tenant-max-bytes"];
 

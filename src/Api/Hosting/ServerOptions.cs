@@ -38,6 +38,14 @@ public sealed class ServerOptions
     public string? DataDirectory { get; set; }
     public long MaxUploadBytes { get; set; } = 64 * 1024 * 1024;
     public int MaxConcurrentJobs { get; set; } = 1;
+    /// <summary>The most trainable parameters of one fine-tuning adapter; larger jobs get 400 at creation. 0 means no limit.</summary>
+    public long MaxAdapterParameters { get; set; } = 50_000_000;
+    /// <summary>The most estimated peak memory of one fine-tuning job, in MiB; larger jobs get 400 at creation. 0 means no limit.</summary>
+    public long MaxJobMemoryMb { get; set; } = 2048;
+    /// <summary>Dataset files parsed at once (uploads, job validation, jobs starting).</summary>
+    public int MaxConcurrentValidations { get; set; } = 2;
+    /// <summary>Events kept per fine-tuning job (the first ones and the latest); 0 keeps all.</summary>
+    public int MaxJobEvents { get; set; } = 1000;
 
     /// <summary>Gets the API keys clients must send as <c>Authorization: Bearer</c>; with none (and no keys file) the server is open.</summary>
     public List<string> ApiKeys { get; set; } = [];
@@ -96,7 +104,11 @@ public sealed class ServerOptions
         if (BatchSize is < 1 or > 1 << 16) return $"--batch-size must be between 1 and 65536 (got {BatchSize}).";
         if (Parallel is < 1 or > 256) return $"--parallel must be between 1 and 256 (got {Parallel}).";
         if (MaxUploadBytes < 1024) return $"Llm:MaxUploadBytes must be at least 1024 (got {MaxUploadBytes}).";
-        if (MaxConcurrentJobs is < 1 or > 64) return $"Llm:MaxConcurrentJobs must be between 1 and 64 (got {MaxConcurrentJobs}).";
+        if (MaxConcurrentJobs is < 1 or > 64) return $"--max-concurrent-jobs must be between 1 and 64 (got {MaxConcurrentJobs}).";
+        if (MaxAdapterParameters < 0 || MaxJobMemoryMb is < 0 or > 1L << 30) return "--max-adapter-parameters and --max-job-memory-mb must be 0 (off) or more.";
+        if (MaxConcurrentValidations is < 1 or > 64) return $"--max-concurrent-validations must be between 1 and 64 (got {MaxConcurrentValidations}).";
+        if (MaxJobEvents is < 0 || MaxJobEvents is > 0 and < Llm.Api.FineTuning.JobEvents.MinimumCap)
+            return $"--max-job-events must be 0 (keep all) or at least {Llm.Api.FineTuning.JobEvents.MinimumCap} (got {MaxJobEvents}).";
         if (MaxQueue is < 0 or > 1 << 20) return $"--max-queue must be between 0 and 1048576 (got {MaxQueue}).";
         if (CacheSlots is < 0 || Parallel + (CacheSlots ?? Parallel) > 256)
             return $"--cache-slots must be at least 0, and --parallel plus --cache-slots at most 256 (got {Parallel} + {CacheSlots ?? Parallel}).";
