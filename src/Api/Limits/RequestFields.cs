@@ -47,8 +47,9 @@ internal sealed record RequestFields(string? Model, long? MaxTokens, string MaxT
             }
             return new RequestFields(model, maxTokens, param, n, stream);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not valid Unicode (a lone surrogate escape); RequestBody names it.
             return null;
         }
     }
