@@ -118,6 +118,9 @@ public sealed class ModelHost : IDisposable
     /// </summary>
     public int MinimumTokens(string text) => _tokenizer.MinimumTokens(text);
 
+    /// <summary>Gets how many characters this model has tokenized since it was loaded.</summary>
+    public long CharactersTokenized => _tokenizer.CharactersTokenized;
+
     /// <summary>
     /// Tokenizes a rendered chat prompt: control-token text becomes control tokens, and BOS is added only when the
     /// model wants it and the template did not already print it (many templates start with <c>{{ bos_token }}</c>).

@@ -41,6 +41,7 @@ public sealed class PromptTokenizer
     private readonly bool _singleCallWithSpecial;
     private readonly bool _stripsWhitespace;
     private readonly int _chunkChars;
+    private long _charactersTokenized;
 
     /// <summary>Initializes a new instance of the <see cref="PromptTokenizer"/> class from a loaded model's vocabulary.</summary>
     /// <param name="weights">The model; it must outlive this object.</param>
@@ -66,7 +67,8 @@ public sealed class PromptTokenizer
             if ((attributes & (LLamaTokenAttr.Control | LLamaTokenAttr.UserDefined | LLamaTokenAttr.Unknown)) == 0 || length <= 0 || length > piece.Length) continue;
             var text = Encoding.UTF8.GetString(piece[..length]);
             parsed.Add(text);
-            if ((attributes & LLamaTokenAttr.UserDefined) != 0) always.Add(text);
+            // llama.cpp skips control and unknown tokens without parse_special, whatever other attributes they have.
+            if ((attributes & (LLamaTokenAttr.Control | LLamaTokenAttr.Unknown)) == 0) always.Add(text);
         }
         _parsedSpecials = [.. parsed];
         _alwaysSpecials = [.. always];
@@ -81,6 +83,9 @@ public sealed class PromptTokenizer
 
     /// <summary>Gets the longest token text in UTF-8 bytes, or 0 when the vocabulary gives no byte bound (WordPiece, Unigram).</summary>
     public int MaxTokenBytes { get; }
+
+    /// <summary>Gets how many characters have been handed to llama.cpp's tokenizer so far (a measure of the CPU spent on it).</summary>
+    public long CharactersTokenized => Interlocked.Read(ref _charactersTokenized);
 
     /// <summary>Returns a lower bound on the number of tokens <paramref name="text"/> becomes (without BOS/EOS); 0 when none is known.</summary>
     public int MinimumTokens(string text)
@@ -129,6 +134,7 @@ public sealed class PromptTokenizer
     private int[] Call(string text, bool addSpecial, bool parseSpecial)
     {
         var tokens = _weights.Tokenize(text, addSpecial, parseSpecial, Encoding.UTF8);
+        Interlocked.Add(ref _charactersTokenized, text.Length);
         var ids = new int[tokens.Length];
         for (var i = 0; i < tokens.Length; i++) ids[i] = (int)tokens[i];
         return ids;
