@@ -121,6 +121,9 @@ public sealed class ModelHost : IDisposable
     /// <summary>Gets how many characters this model has tokenized since it was loaded.</summary>
     public long CharactersTokenized => _tokenizer.CharactersTokenized;
 
+    /// <summary>Gets the most characters tokenized in one llama.cpp call since the model was loaded.</summary>
+    public int LongestTokenizerCall => _tokenizer.LongestCall;
+
     /// <summary>
     /// Tokenizes a rendered chat prompt: control-token text becomes control tokens, and BOS is added only when the
     /// model wants it and the template did not already print it (many templates start with <c>{{ bos_token }}</c>).

@@ -16,9 +16,9 @@ namespace Llm.Runtime.Models;
 /// of B bytes costs O(specials × F × B), quadratic in the number of special tokens in the prompt: 100,000 one-word
 /// chat messages (200,000 <c>&lt;|im_start|&gt;</c>/<c>&lt;|im_end|&gt;</c>) took minutes. llama.cpp tokenizes the
 /// fragments between special tokens independently (SPM adds its space prefix after each special token, as it does
-/// at the start of a text), so cutting right after a special token that llama.cpp itself would split at, where no
-/// other special token's occurrence straddles the cut and no whitespace follows (a special token with <c>rstrip</c>
-/// eats it), gives the same tokens as one call.</para>
+/// at the start of a text), so cutting right after a special token that llama.cpp itself would split at (no other
+/// special token's occurrence straddles the cut; after a token with <c>rstrip</c>, past the whitespace it eats)
+/// gives the same tokens as one call.</para>
 /// <para>Why the bound holds: every token produced from a raw fragment covers at most as many input bytes as its
 /// own text has (SPM writes a space as the 3-byte "▁", byte-level BPE writes each byte as a 1- or 2-byte
 /// character, byte-fallback tokens cover one byte), and a special token covers exactly its text. So a text of B
@@ -26,7 +26,7 @@ namespace Llm.Runtime.Models;
 /// Unigram map a whole unknown word (or, after whitespace normalisation, any run of spaces) to one token, so no
 /// bound is given for them; and a special token with <c>lstrip</c>/<c>rstrip</c> eats neighbouring whitespace, so
 /// for vocabularies that have one only non-whitespace bytes are counted.</para>
-/// <para>Thread-safe: immutable after construction; llama.cpp's tokenizer is safe to call concurrently.</para>
+/// <para>Thread-safe: immutable after construction but for an atomic counter; llama.cpp's tokenizer is safe to call concurrently.</para>
 /// </remarks>
 public sealed class PromptTokenizer
 {
@@ -40,8 +40,11 @@ public sealed class PromptTokenizer
     private readonly SearchValues<string>? _alwaysSearch;
     private readonly bool _singleCallWithSpecial;
     private readonly bool _stripsWhitespace;
+    private readonly bool _anyLeftStrip;
+    private readonly HashSet<string> _rightStrip = new(StringComparer.Ordinal);
     private readonly int _chunkChars;
     private long _charactersTokenized;
+    private int _longestCall;
 
     /// <summary>Initializes a new instance of the <see cref="PromptTokenizer"/> class from a loaded model's vocabulary.</summary>
     /// <param name="weights">The model; it must outlive this object.</param>
@@ -64,9 +67,11 @@ public sealed class PromptTokenizer
             longest = Math.Max(longest, length);
             var attributes = token.GetAttributes(vocab);
             if ((attributes & (LLamaTokenAttr.LStrip | LLamaTokenAttr.RStrip)) != 0) _stripsWhitespace = true;
+            if ((attributes & LLamaTokenAttr.LStrip) != 0) _anyLeftStrip = true;
             if ((attributes & (LLamaTokenAttr.Control | LLamaTokenAttr.UserDefined | LLamaTokenAttr.Unknown)) == 0 || length <= 0 || length > piece.Length) continue;
             var text = Encoding.UTF8.GetString(piece[..length]);
             parsed.Add(text);
+            if ((attributes & LLamaTokenAttr.RStrip) != 0) _rightStrip.Add(text);
             // llama.cpp skips control and unknown tokens without parse_special, whatever other attributes they have.
             if ((attributes & (LLamaTokenAttr.Control | LLamaTokenAttr.Unknown)) == 0) always.Add(text);
         }
@@ -87,6 +92,9 @@ public sealed class PromptTokenizer
     /// <summary>Gets how many characters have been handed to llama.cpp's tokenizer so far (a measure of the CPU spent on it).</summary>
     public long CharactersTokenized => Interlocked.Read(ref _charactersTokenized);
 
+    /// <summary>Gets the most characters handed to llama.cpp in one call so far: what bounds the cost of its special-token search.</summary>
+    public int LongestCall => Volatile.Read(ref _longestCall);
+
     /// <summary>Returns a lower bound on the number of tokens <paramref name="text"/> becomes (without BOS/EOS); 0 when none is known.</summary>
     public int MinimumTokens(string text)
     {
@@ -97,7 +105,7 @@ public sealed class PromptTokenizer
         {
             foreach (var c in text)
             {
-                if (c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r') bytes--;
+                if (IsCSpace(c)) bytes--;
             }
         }
         return (int)Math.Min(int.MaxValue, bytes / MaxTokenBytes);
@@ -135,13 +143,19 @@ public sealed class PromptTokenizer
     {
         var tokens = _weights.Tokenize(text, addSpecial, parseSpecial, Encoding.UTF8);
         Interlocked.Add(ref _charactersTokenized, text.Length);
+        for (var longest = Volatile.Read(ref _longestCall); text.Length > longest; longest = Volatile.Read(ref _longestCall))
+        {
+            if (Interlocked.CompareExchange(ref _longestCall, text.Length, longest) == longest) break;
+        }
         var ids = new int[tokens.Length];
         for (var i = 0; i < tokens.Length; i++) ids[i] = (int)tokens[i];
         return ids;
     }
 
-    // The end of the first special-token occurrence at or after `from` where cutting is safe; the text's end if none.
-    private static int NextCut(string text, int from, string[] specials, SearchValues<string> search)
+    // Where to cut at or after `from`, just after the first special-token occurrence that llama.cpp splits at on its
+    // own (none straddles its ends); the text's end if there is none. After a token with rstrip the cut moves past the
+    // whitespace it eats, so the next chunk does not start with whitespace the whole text would have lost.
+    private int NextCut(string text, int from, string[] specials, SearchValues<string> search)
     {
         var at = from;
         while (at < text.Length)
@@ -152,14 +166,26 @@ public sealed class PromptTokenizer
             foreach (var special in specials)
             {
                 var end = begin + special.Length;
-                if (end < text.Length && text.AsSpan(begin).StartsWith(special, StringComparison.Ordinal)
-                    && !char.IsWhiteSpace(text[end]) && !Straddled(text, begin, specials) && !Straddled(text, end, specials))
-                    return end;
+                if (end >= text.Length || !text.AsSpan(begin).StartsWith(special, StringComparison.Ordinal)) continue;
+                // A token with lstrip right after one that ends in whitespace could eat that whitespace first.
+                if (_anyLeftStrip && IsCSpace(special[^1])) continue;
+                if (Straddled(text, begin, specials) || Straddled(text, end, specials)) continue;
+                var cut = end;
+                if (_rightStrip.Contains(special))
+                {
+                    while (cut < text.Length && IsCSpace(text[cut])) cut++;
+                    if (cut == text.Length) return cut;
+                    if (cut > end && (text.AsSpan(end, cut - end).IndexOfAny(search) >= 0 || Straddled(text, cut, specials))) continue;
+                }
+                return cut;
             }
             at = begin + 1;
         }
         return text.Length;
     }
+
+    // The characters C's isspace() accepts, which llama.cpp's lstrip/rstrip remove.
+    private static bool IsCSpace(char c) => c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r';
 
     // Whether any special token occurs across position `cut` (starting before it and ending after it).
     private static bool Straddled(string text, int cut, string[] specials)
