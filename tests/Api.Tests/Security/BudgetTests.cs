@@ -76,6 +76,8 @@ public sealed class BudgetTests
     public async Task MessagesPerRequestAreCappedAndTheCapIsConfigurable()
     {
         await using var server = await OpsServer.StartAsync();
+        var flood = await Chat.ErrorAsync(await PostAsync(server.Http, "/v1/chat/completions", Messages(100_000), maxTokens: 1), 400, "invalid_value");
+        Assert.Contains("got 100000", flood.GetProperty("message").GetString());
         foreach (var route in new[] { "/v1/chat/completions", "/apply-template" })
         {
             var error = await Chat.ErrorAsync(await PostAsync(server.Http, route, Messages(4_097), maxTokens: 1), 400, "invalid_value");
