@@ -17,11 +17,11 @@ public static class ApplyTemplateEndpoints
         return routes;
     }
 
-    private static async Task<Ok<ApplyTemplateResponse>> ApplyAsync(HttpContext http, ModelRegistry models, CancellationToken cancellationToken)
+    private static async Task<Ok<ApplyTemplateResponse>> ApplyAsync(HttpContext http, ModelRegistry models, Hosting.ServerOptions options, CancellationToken cancellationToken)
     {
         var request = await RequestBody.ReadAsync(http.Request, OpenAiJsonContext.Default.ApplyTemplateRequest, cancellationToken);
         if (string.IsNullOrWhiteSpace(request.Model)) throw OpenAiException.InvalidRequest("You must provide a model parameter.", "model");
-        var turns = ChatPromptMapper.ToPrompt(request.Messages);
+        var turns = ChatPromptMapper.ToPrompt(request.Messages, options.MaxMessages);
         var tools = request.Tools;
         if (tools is not null)
         {

@@ -27,7 +27,7 @@ public static class ChatCompletionsEndpoints
     {
         var request = await RequestBody.ReadAsync(http.Request, OpenAiJsonContext.Default.ChatCompletionRequest, cancellationToken);
         var modelName = SamplingMapper.Model(request);
-        var turns = ChatPromptMapper.ToPrompt(request.Messages);
+        var turns = ChatPromptMapper.ToPrompt(request.Messages, options.MaxMessages);
         ChatPromptMapper.RejectUnsupported(request);
         var tools = ToolRequestMapper.Map(request);
         var sampling = SamplingMapper.ToSamplingParams(request);
@@ -39,7 +39,9 @@ public static class ChatCompletionsEndpoints
 
         var model = models.Get(modelName);
         sampling = sampling with { Grammar = OutputGrammar(request, tools, model.Template.ToolCallFormat) };
-        var prompt = model.TokenizeChat(model.Template.Render(turns, new ChatRenderOptions { Tools = tools?.Tools }));
+        var rendered = model.Template.Render(turns, new ChatRenderOptions { Tools = tools?.Tools });
+        PromptBudget.EnsureFits(model, rendered, maxTokens, "messages");
+        var prompt = model.TokenizeChat(rendered, cancellationToken);
         var template = new GenerationRequest
         {
             PromptTokens = prompt,

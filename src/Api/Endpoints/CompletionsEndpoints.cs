@@ -39,7 +39,7 @@ public static class CompletionsEndpoints
         var cachePartition = CachePartitionMapper.For(http, request.CacheSalt, options);
 
         var model = models.Get(modelName);
-        var tokens = Tokenize(model, prompts);
+        var tokens = Tokenize(model, prompts, maxTokens, cancellationToken);
         var template = new GenerationRequest { PromptTokens = tokens[0], MaxTokens = maxTokens, Sampling = sampling, Stop = stops, Logprobs = request.Logprobs, CachePartition = cachePartition };
         var streams = ChoiceSubmitter.Submit(model, tokens, choices, template, p => prompts.Count == 1 ? "prompt" : $"prompt[{p}]", cancellationToken);
         var id = ResponseIds.New("cmpl-");
@@ -94,12 +94,17 @@ public static class CompletionsEndpoints
         return total;
     }
 
-    private static IReadOnlyList<int>[] Tokenize(ModelHost model, PromptInput prompts)
+    // Every text prompt is checked against the budget before any is tokenized.
+    private static IReadOnlyList<int>[] Tokenize(ModelHost model, PromptInput prompts, int maxTokens, CancellationToken cancellationToken)
     {
         var tokens = new IReadOnlyList<int>[prompts.Count];
+        if (prompts.Texts is { } all)
+        {
+            for (var i = 0; i < all.Count; i++) PromptBudget.EnsureFits(model, all[i], maxTokens, prompts.Count == 1 ? "prompt" : $"prompt[{i}]");
+        }
         for (var i = 0; i < tokens.Length; i++)
         {
-            tokens[i] = prompts.Texts is { } texts ? model.Tokenize(texts[i], addSpecial: true, parseSpecial: true) : prompts.TokenLists![i];
+            tokens[i] = prompts.Texts is { } texts ? model.Tokenize(texts[i], addSpecial: true, parseSpecial: true, cancellationToken) : prompts.TokenLists![i];
             var param = prompts.Count == 1 ? "prompt" : $"prompt[{i}]";
             if (tokens[i].Count == 0) throw OpenAiException.InvalidRequest($"'{param}' is empty.", param);
         }

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Llm.Api.Contracts;
 using Llm.Api.Errors;
+using Llm.Api.Generation;
 using Llm.Runtime.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -39,8 +40,12 @@ public static class EmbeddingsEndpoints
 
         if (input.Texts?.Any(string.IsNullOrEmpty) == true) throw OpenAiException.InvalidRequest("'input' must not contain empty strings.", "input");
         var tokens = new IReadOnlyList<int>[input.Count];
+        if (input.Texts is { } all)
+        {
+            for (var i = 0; i < all.Count; i++) PromptBudget.EnsureFitsInput(model, all[i], engine.MaxInputTokens, input.Count == 1 ? "input" : $"input[{i}]");
+        }
         for (var i = 0; i < tokens.Length; i++)
-            tokens[i] = input.Texts is { } texts ? model.Tokenize(texts[i], addSpecial: true, parseSpecial: false) : input.TokenLists![i];
+            tokens[i] = input.Texts is { } texts ? model.Tokenize(texts[i], addSpecial: true, parseSpecial: false, cancellationToken) : input.TokenLists![i];
         var vectors = await engine.EmbedAsync(tokens, cancellationToken);
 
         var data = new EmbeddingData[vectors.Length];

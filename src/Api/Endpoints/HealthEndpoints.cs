@@ -10,7 +10,7 @@ public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health", Check);
+        routes.MapGet("/health", Check).DisableRateLimiting();
         return routes;
     }
 

@@ -21,7 +21,7 @@ public static class TokenizeEndpoints
         var request = await RequestBody.ReadAsync(http.Request, OpenAiJsonContext.Default.TokenizeRequest, cancellationToken);
         var model = Resolve(models, request.Model);
         var content = request.Content ?? throw OpenAiException.InvalidRequest("Missing required parameter: 'content'.", "content");
-        var tokens = model.Tokenize(content, request.AddSpecial ?? false, request.ParseSpecial ?? true);
+        var tokens = model.Tokenize(content, request.AddSpecial ?? false, request.ParseSpecial ?? true, cancellationToken);
         List<TokenPiece>? pieces = null;
         if (request.WithPieces == true)
         {

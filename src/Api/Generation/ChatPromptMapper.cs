@@ -28,10 +28,14 @@ internal static class ChatPromptMapper
     }
 
     /// <summary>Validates the messages and returns them as prompt turns.</summary>
-    public static IReadOnlyList<ChatPromptMessage> ToPrompt(IReadOnlyList<ChatMessageDto>? messages)
+    /// <param name="messages">The request's messages.</param>
+    /// <param name="maxMessages">The most messages a request may send (<c>--max-messages</c>); 0 means no cap.</param>
+    public static IReadOnlyList<ChatPromptMessage> ToPrompt(IReadOnlyList<ChatMessageDto>? messages, int maxMessages)
     {
         if (messages is null) throw OpenAiException.InvalidRequest("Missing required parameter: 'messages'.", "messages");
         if (messages.Count == 0) throw OpenAiException.InvalidRequest("'messages' must contain at least one message.", "messages");
+        if (maxMessages > 0 && messages.Count > maxMessages)
+            throw OpenAiException.OutOfRange("messages", $"this server allows at most {maxMessages} messages per request (got {messages.Count})");
         var turns = new ChatPromptMessage[messages.Count];
         for (var i = 0; i < messages.Count; i++) turns[i] = ToTurn(messages[i], $"messages[{i}]");
         return turns;

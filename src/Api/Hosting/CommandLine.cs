@@ -36,6 +36,7 @@ public static class CommandLine
           --max-prompt-tokens N     most prompt tokens per request (default 0 = the context size)
           --max-tokens N            largest max_tokens a request may ask for (default 0 = no cap)
           --max-n N                 largest n (default 16)
+          --max-messages N          most chat messages per request (default 4096; 0 = no cap)
           --max-streams-per-key N   most open streams per key (default 0 = no cap)
           --idle-stream-timeout S   end a stream that writes nothing for S seconds (default 300; 0 = never)
           --cors-origin ORIGIN      allow this browser origin (repeatable; * for any; default: CORS off)
@@ -78,6 +79,7 @@ public static class CommandLine
         ["--max-prompt-tokens"] = "MaxPromptTokens",
         ["--max-tokens"] = "MaxTokens",
         ["--max-n"] = "MaxN",
+        ["--max-messages"] = "MaxMessages",
         ["--max-streams-per-key"] = "MaxStreamsPerKey",
         ["--idle-stream-timeout"] = "IdleStreamTimeoutSeconds",
         ["--load-mode"] = "LoadMode",
@@ -104,7 +106,7 @@ public static class CommandLine
     };
 
     private static readonly HashSet<string> s_integers = ["--port", "--ctx-size", "--gpu-layers", "--threads", "--batch-size", "--parallel", "--max-queue", "--cache-slots",
-        "--rate-limit", "--token-rate-limit", "--max-prompt-tokens", "--max-tokens", "--max-n", "--max-streams-per-key", "--idle-stream-timeout",
+        "--rate-limit", "--token-rate-limit", "--max-prompt-tokens", "--max-tokens", "--max-n", "--max-messages", "--max-streams-per-key", "--idle-stream-timeout",
         "--keep-alive", "--max-loaded", "--memory-budget-mib", "--drain-timeout", "--tenant-max-files", "--tenant-max-active-jobs",
         "--max-concurrent-jobs", "--max-adapter-parameters", "--max-job-memory-mb", "--max-concurrent-validations", "--max-job-events"];
 

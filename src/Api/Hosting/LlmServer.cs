@@ -51,7 +51,8 @@ public static class LlmServer
         var models = ModelCatalog.Resolve(options);
 
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        // Kestrel's limit is the drain bound; RequestBodyLimit enforces MaxRequestBodyBytes and drains the rest of an oversized body.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxRequestBodyBytes, options.MaxRequestBodyDrainBytes));
         // A flush sends on the flushing thread instead of waking a thread-pool worker to send: with InlineUpdates
         // that thread is the engine's, and a streamed token reaches the socket without a thread hop. Application code
         // then also resumes on the threads that complete socket reads, which are thread-pool threads here (socket
@@ -71,6 +72,7 @@ public static class LlmServer
         });
 
         var app = builder.Build();
+        app.UseMiddleware<Limits.RequestBodyLimit>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(UnmatchedRoutes.WriteAsync);
         app.UseOperations(options);

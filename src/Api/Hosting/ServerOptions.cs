@@ -17,6 +17,8 @@ public sealed class ServerOptions
     public string Host { get; set; } = "127.0.0.1";
     public int Port { get; set; } = 8080;
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+    /// <summary>How much of an oversized body is read and discarded so its client can read the 413 (then the connection closes).</summary>
+    public long MaxRequestBodyDrainBytes { get; set; } = 128L * 1024 * 1024;
     public string? CacheDirectory { get; set; }
     public int ContextSize { get; set; } = 4096;
     public int GpuLayers { get; set; }
@@ -69,6 +71,8 @@ public sealed class ServerOptions
     public int MaxPromptTokens { get; set; }
     /// <summary>The largest max_tokens / max_completion_tokens a request may ask for; 0 means no cap.</summary>
     public int MaxTokens { get; set; }
+    /// <summary>The most chat messages one request may send; 0 means no cap.</summary>
+    public int MaxMessages { get; set; } = 4096;
     /// <summary>The largest n (choices per request).</summary>
     public int MaxN { get; set; } = 16;
     /// <summary>The most streams one key may have open at once; 0 means no cap.</summary>
@@ -99,6 +103,7 @@ public sealed class ServerOptions
     {
         if (Port is < 0 or > 65535) return $"--port must be between 0 and 65535 (got {Port}).";
         if (MaxRequestBodyBytes < 1024) return $"Llm:MaxRequestBodyBytes must be at least 1024 (got {MaxRequestBodyBytes}).";
+        if (MaxRequestBodyDrainBytes < 0) return $"Llm:MaxRequestBodyDrainBytes must be 0 (no draining) or more (got {MaxRequestBodyDrainBytes}).";
         if (ContextSize is < 0 or > 1 << 20) return $"--ctx-size must be between 0 (the model's own) and 1048576 (got {ContextSize}).";
         if (Threads is < 0 or > 1024) return $"--threads must be between 0 (physical cores) and 1024 (got {Threads}).";
         if (BatchSize is < 1 or > 1 << 16) return $"--batch-size must be between 1 and 65536 (got {BatchSize}).";
@@ -116,7 +121,7 @@ public sealed class ServerOptions
             return $"--prefix-cache-scope must be 'tenant' or 'global' (got '{PrefixCacheScope}').";
         if (LoadMode is not ("start" or "first-use")) return $"--load-mode must be 'start' or 'first-use' (got '{LoadMode}').";
         if (LogFormat is not ("text" or "json")) return $"--log-format must be 'text' or 'json' (got '{LogFormat}').";
-        if (RequestsPerMinute < 0 || TokensPerMinute < 0 || MaxPromptTokens < 0 || MaxTokens < 0 || MaxStreamsPerKey < 0 || IdleStreamTimeoutSeconds < 0
+        if (RequestsPerMinute < 0 || TokensPerMinute < 0 || MaxPromptTokens < 0 || MaxMessages < 0 || MaxTokens < 0 || MaxStreamsPerKey < 0 || IdleStreamTimeoutSeconds < 0
             || KeepAliveSeconds < 0 || MaxLoadedModels < 0 || MemoryBudgetMib < 0 || DrainTimeoutSeconds < 0
             || TenantMaxStoredBytes < 0 || TenantMaxFiles < 0 || TenantMaxActiveJobs < 0)
             return "Limits, timeouts and budgets must be 0 (off) or more.";

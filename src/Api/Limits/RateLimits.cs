@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Llm.Api.Errors;
 using Llm.Api.Hosting;
+using Llm.Api.Security;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Llm.Api.Limits;
@@ -12,19 +13,32 @@ namespace Llm.Api.Limits;
 /// </summary>
 internal static class RateLimits
 {
-    /// <summary>Registers the request limiter; public paths (health, metrics, docs) are never limited.</summary>
+    /// <summary>
+    /// Registers the request limiter. It covers every request that reached an endpoint (so every route, present
+    /// and future, that does work), except public paths (<c>--public-path</c>, by default <c>/health</c>) and endpoints
+    /// marked with <see cref="DisableRateLimitingAttribute"/> (health checks, which probes call on a schedule).
+    /// Unmatched paths do no work and are not counted.
+    /// </summary>
     public static IServiceCollection AddRequestRateLimits(this IServiceCollection services, ServerOptions options)
     {
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                options.RequestsPerMinute <= 0 || !context.Request.Path.StartsWithSegments("/v1")
+                options.RequestsPerMinute <= 0 || !IsLimited(context)
                     ? RateLimitPartition.GetNoLimiter("none")
                     : RateLimitPartition.GetTokenBucketLimiter(ClientIdentity.Of(context), _ => Bucket(options.RequestsPerMinute)));
             limiter.OnRejected = (context, cancellationToken) => WriteRejectedAsync(context, "requests");
         });
         return services;
+    }
+
+    /// <summary>Whether the request limiter counts this request: it matched an endpoint that is neither public nor exempt.</summary>
+    public static bool IsLimited(HttpContext context)
+    {
+        var endpoint = context.GetEndpoint();
+        if (endpoint is null || endpoint.Metadata.GetMetadata<DisableRateLimitingAttribute>() is not null) return false;
+        return context.RequestServices.GetService<ApiKeyStore>()?.IsPublic(context.Request.Path) != true;
     }
 
     /// <summary>A per-key limiter of generated plus prompt tokens per minute; null when the limit is off.</summary>

@@ -6,7 +6,8 @@ namespace Llm.Api.Limits;
 /// The few top-level fields of a generation request that limits and model loading need, read without binding
 /// the whole body. A body that does not parse yields null, and the endpoint answers the precise 400.
 /// </summary>
-internal sealed record RequestFields(string? Model, long? MaxTokens, string MaxTokensParam, long? N, bool Stream)
+/// <param name="Messages">The number of elements of a top-level <c>messages</c> array, counted without binding them.</param>
+internal sealed record RequestFields(string? Model, long? MaxTokens, string MaxTokensParam, long? N, bool Stream, int? Messages = null)
 {
     public static RequestFields? Read(ReadOnlySpan<byte> body)
     {
@@ -18,6 +19,7 @@ internal sealed record RequestFields(string? Model, long? MaxTokens, string MaxT
             long? maxTokens = null, n = null;
             var param = "max_tokens";
             var stream = false;
+            int? messages = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = reader.GetString();
@@ -40,15 +42,24 @@ internal sealed record RequestFields(string? Model, long? MaxTokens, string MaxT
                     case "stream" when reader.TokenType is JsonTokenType.True:
                         stream = true;
                         break;
+                    case "messages" when reader.TokenType == JsonTokenType.StartArray:
+                        messages = 0;
+                        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                        {
+                            messages++;
+                            reader.Skip();
+                        }
+                        break;
                     default:
                         reader.Skip();
                         break;
                 }
             }
-            return new RequestFields(model, maxTokens, param, n, stream);
+            return new RequestFields(model, maxTokens, param, n, stream, messages);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not valid Unicode (a lone surrogate escape); RequestBody names it.
             return null;
         }
     }

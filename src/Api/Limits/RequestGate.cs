@@ -19,6 +19,7 @@ internal sealed partial class RequestGate(RequestDelegate next, ServerOptions op
     : IDisposable
 {
     private static readonly HashSet<string> s_generation = new(StringComparer.OrdinalIgnoreCase) { "/v1/chat/completions", "/v1/completions" };
+    private static readonly HashSet<string> s_chat = new(StringComparer.OrdinalIgnoreCase) { "/v1/chat/completions", "/apply-template" };
     private static readonly HashSet<string> s_modelPaths = new(StringComparer.OrdinalIgnoreCase)
     {
         "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/tokenize", "/detokenize", "/apply-template",
@@ -50,6 +51,9 @@ internal sealed partial class RequestGate(RequestDelegate next, ServerOptions op
 
         var generation = s_generation.Contains(path);
         if (generation) CheckCaps(fields);
+        // Before the messages are bound, rendered or counted against a rate: a flood of them is refused for the price of a scan.
+        if (options.MaxMessages > 0 && fields.Messages > options.MaxMessages && s_chat.Contains(path))
+            throw OpenAiException.OutOfRange("messages", $"this server allows at most {options.MaxMessages} messages per request (got {fields.Messages})");
         var client = ClientIdentity.Of(context);
         if (generation && _tokens is not null)
         {

@@ -11,13 +11,17 @@ internal sealed partial class RequestLogging(RequestDelegate next, ILogger<Reque
 {
     public const string Header = "X-Request-Id";
 
+    // A message-template scope: the text console prints "RequestId:abc" (a bare array of pairs printed its type
+    // name), and the JSON console still gets RequestId as a property.
+    private static readonly Func<ILogger, string, IDisposable?> s_scope = LoggerMessage.DefineScope<string>("RequestId:{RequestId}");
+
     public async Task InvokeAsync(HttpContext context)
     {
         var incoming = context.Request.Headers[Header].ToString();
         if (incoming.Length is > 0 and <= 128 && incoming.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':')) context.TraceIdentifier = incoming;
         context.Response.Headers[Header] = context.TraceIdentifier;
         var started = Stopwatch.GetTimestamp();
-        using var scope = logger.BeginScope(new KeyValuePair<string, object>[] { new("RequestId", context.TraceIdentifier) });
+        using var scope = s_scope(logger, context.TraceIdentifier);
         int? failed = null;
         try
         {

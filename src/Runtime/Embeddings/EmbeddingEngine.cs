@@ -52,6 +52,9 @@ public sealed class EmbeddingEngine : IDisposable
     /// <summary>Gets the length of the vectors.</summary>
     public int Dimensions { get; }
 
+    /// <summary>Gets the most tokens one input may have.</summary>
+    public int MaxInputTokens => _options.MaxInputTokens;
+
     /// <summary>Embeds each input; the vectors have unit length.</summary>
     /// <exception cref="InvalidInputException">An input is empty, too long or has a token outside the vocabulary.</exception>
     public Task<float[][]> EmbedAsync(IReadOnlyList<IReadOnlyList<int>> inputs, CancellationToken cancellationToken = default)

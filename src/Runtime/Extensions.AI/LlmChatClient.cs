@@ -86,7 +86,7 @@ public sealed class LlmChatClient(ModelHost model, string cachePartition = "") :
         var prompt = model.Template.Render(ChatMessageMapper.ToPrompt(messages, options), new ChatRenderOptions { Tools = tools });
         var request = new GenerationRequest
         {
-            PromptTokens = model.TokenizeChat(prompt),
+            PromptTokens = model.TokenizeChat(prompt, cancellationToken),
             MaxTokens = options?.MaxOutputTokens,
             Sampling = ChatOptionsMapper.ToSampling(options) with { Grammar = ChatOptionsMapper.Grammar(options, tools, model.Template.ToolCallFormat) },
             Stop = options?.StopSequences?.ToArray() ?? [],

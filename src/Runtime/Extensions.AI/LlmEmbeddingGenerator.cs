@@ -13,7 +13,7 @@ public sealed class LlmEmbeddingGenerator(ModelHost model) : IEmbeddingGenerator
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var inputs = values.Select(v => (IReadOnlyList<int>)model.Tokenize(v, addSpecial: true, parseSpecial: false)).ToArray();
+        var inputs = values.Select(v => (IReadOnlyList<int>)model.Tokenize(v, addSpecial: true, parseSpecial: false, cancellationToken)).ToArray();
         var vectors = await model.Embeddings.EmbedAsync(inputs, cancellationToken).ConfigureAwait(false);
         var created = DateTimeOffset.UtcNow;
         var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(Shorten(v, options?.Dimensions)) { ModelId = model.Info.Name, CreatedAt = created }))

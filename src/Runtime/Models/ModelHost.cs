@@ -17,6 +17,7 @@ public sealed class ModelHost : IDisposable
 {
     private readonly LLamaWeights _weights;
     private readonly InferenceEngine _engine;
+    private readonly PromptTokenizer _tokenizer;
 
     private readonly string _bosText;
     private Lazy<EmbeddingEngine>? _embeddings;
@@ -27,8 +28,10 @@ public sealed class ModelHost : IDisposable
         _embeddings = new Lazy<EmbeddingEngine>(() => CreateEmbeddings(weights, info, settings, threads), LazyThreadSafetyMode.ExecutionAndPublication);
         _weights = weights;
         _engine = engine;
+        _tokenizer = new PromptTokenizer(weights);
         Template = template;
         Info = info;
+        MaxPromptTokens = settings.MaxPromptTokens;
     }
 
     /// <summary>Gets the model's description.</summary>
@@ -39,6 +42,9 @@ public sealed class ModelHost : IDisposable
 
     /// <summary>Gets the context size in tokens.</summary>
     public int ContextSize => _engine.ContextSize;
+
+    /// <summary>Gets the most prompt tokens one request may send; 0 means only the context size limits it.</summary>
+    public int MaxPromptTokens { get; }
 
     /// <summary>Gets the vocabulary size.</summary>
     public int VocabularySize => _weights.Vocab.Count;
@@ -97,27 +103,37 @@ public sealed class ModelHost : IDisposable
         }
     }
 
-    /// <summary>Tokenizes text.</summary>
+    /// <summary>Tokenizes text, in linear time, stopping between chunks when cancelled (see <see cref="PromptTokenizer"/>).</summary>
     /// <param name="text">The text.</param>
     /// <param name="addSpecial">Whether to add BOS where the model wants it.</param>
     /// <param name="parseSpecial">Whether control-token text such as <c>&lt;|im_start|&gt;</c> becomes control tokens.</param>
-    public int[] Tokenize(string text, bool addSpecial, bool parseSpecial)
-    {
-        var tokens = _weights.Tokenize(text, addSpecial && _weights.Vocab.ShouldAddBOS, parseSpecial, System.Text.Encoding.UTF8);
-        var ids = new int[tokens.Length];
-        for (var i = 0; i < tokens.Length; i++) ids[i] = (int)tokens[i];
-        return ids;
-    }
+    /// <param name="cancellationToken">Stops tokenizing; the request that wanted the tokens is gone.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public int[] Tokenize(string text, bool addSpecial, bool parseSpecial, CancellationToken cancellationToken = default)
+        => _tokenizer.Tokenize(text, addSpecial && _weights.Vocab.ShouldAddBOS, parseSpecial, cancellationToken);
+
+    /// <summary>
+    /// Returns a lower bound on the number of tokens <paramref name="text"/> becomes, computed from its UTF-8 length
+    /// without tokenizing it; 0 when the vocabulary gives no bound.
+    /// </summary>
+    public int MinimumTokens(string text) => _tokenizer.MinimumTokens(text);
+
+    /// <summary>Gets how many characters this model has tokenized since it was loaded.</summary>
+    public long CharactersTokenized => _tokenizer.CharactersTokenized;
+
+    /// <summary>Gets the most characters tokenized in one llama.cpp call since the model was loaded.</summary>
+    public int LongestTokenizerCall => _tokenizer.LongestCall;
 
     /// <summary>
     /// Tokenizes a rendered chat prompt: control-token text becomes control tokens, and BOS is added only when the
     /// model wants it and the template did not already print it (many templates start with <c>{{ bos_token }}</c>).
     /// </summary>
-    public int[] TokenizeChat(string prompt)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public int[] TokenizeChat(string prompt, CancellationToken cancellationToken = default)
     {
         var bos = _bosText;
         var printedBos = bos.Length > 0 && prompt.StartsWith(bos, StringComparison.Ordinal);
-        return Tokenize(prompt, addSpecial: !printedBos, parseSpecial: true);
+        return Tokenize(prompt, addSpecial: !printedBos, parseSpecial: true, cancellationToken);
     }
 
     /// <summary>Returns the bytes of one token's text (part of a UTF-8 character for byte tokens; empty for control tokens).</summary>
