@@ -38,7 +38,7 @@ public static class ChatCompletionsEndpoints
 
         var model = models.Get(modelName);
         sampling = sampling with { Grammar = OutputGrammar(request, tools, model.Template.ToolCallFormat) };
-        var prompt = model.TokenizeChat(model.Template.Render(turns, new ChatRenderOptions { Tools = tools?.Tools }));
+        var prompt = model.TokenizeChat(model.Template.Render(turns, new ChatRenderOptions { Tools = tools?.Tools }, cancellationToken));
         var template = new GenerationRequest
         {
             PromptTokens = prompt,
