@@ -7,6 +7,9 @@ namespace Llm.Runtime.Chat;
 internal sealed class JinjaChatTemplate : ChatTemplate
 {
     private static readonly ChatPromptMessage[] Probe = [new("user", "hi")];
+
+    // A one-message probe takes a real template a few hundred steps; a template that needs more is looping.
+    private static readonly Jinja.JinjaBudget ProbeBudget = new() { MaxSteps = 1_000_000 };
     private static readonly ChatRenderOptions ProbeWithTool = new()
     {
         Tools = [System.Text.Json.JsonDocument.Parse("""{"type":"function","function":{"name":"probe_tool","description":"d","parameters":{"type":"object","properties":{}}}}""").RootElement],
@@ -42,7 +45,7 @@ internal sealed class JinjaChatTemplate : ChatTemplate
     {
         try
         {
-            return RenderCore(Probe, ProbeWithTool, CancellationToken.None).Contains("probe_tool", StringComparison.Ordinal);
+            return RenderCore(Probe, ProbeWithTool with { Budget = ProbeBudget }, CancellationToken.None).Contains("probe_tool", StringComparison.Ordinal);
         }
         catch (ChatTemplateException)
         {
@@ -57,7 +60,7 @@ internal sealed class JinjaChatTemplate : ChatTemplate
         try
         {
             var candidate = Create(text, tokens, source);
-            candidate.Render(Probe);
+            candidate.Render(Probe, new ChatRenderOptions { Budget = ProbeBudget });
             template = candidate;
             return null;
         }
