@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Llm.Api.Tests.Infrastructure;
-using Llm.Runtime.Gguf;
 using Llm.Runtime.Models.Demo;
 
 namespace Llm.Api.Tests.Security;
@@ -24,8 +23,13 @@ public sealed class HostileTemplateHttpTests : IAsyncLifetime
         // The issue's example inside the model: 10,000 nested parentheses after a ChatML loop llama.cpp recognises.
         var template = "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}{{ "
             + new string('(', 10_000) + "1" + new string(')', 10_000) + " }}";
-        DemoModelBuilder.Create().Set("tokenizer.chat_template", GgufValue.String(template)).WriteFile(path);
-        _server = ServerProcess.Start("--port", "0", "--model", "demo=" + path, "--cache-dir", _folder);
+        await File.WriteAllBytesAsync(path, DemoWithChatTemplate(template));
+        // A second model whose template renders one message but loops without end on two.
+        var overrun = Path.Combine(_folder, "overrun.gguf");
+        await File.WriteAllBytesAsync(overrun, DemoWithChatTemplate(
+            "{% if messages|length > 1 %}{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}{% endif %}"
+            + "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"));
+        _server = ServerProcess.Start("--port", "0", "--model", "demo=" + path, "--model", "overrun=" + overrun, "--cache-dir", _folder);
         _http = new HttpClient { BaseAddress = await _server.ListeningAsync(Timeout), Timeout = Timeout };
         for (var i = 0; i < 600 && !(await _http.GetAsync("/health")).IsSuccessStatusCode; i++) await Task.Delay(100);
     }
@@ -46,6 +50,24 @@ public sealed class HostileTemplateHttpTests : IAsyncLifetime
         Assert.Equal("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n", body.GetProperty("prompt").GetString());
         Assert.Contains("cannot be rendered by the Jinja engine", _server!.Output);
         Assert.Contains("nesting exceeds", _server.Output);
+    }
+
+    [Fact]
+    public async Task A_model_template_that_overruns_its_budget_on_one_request_answers_that_request_400()
+    {
+        var two = new[] { new { role = "user", content = "a" }, new { role = "user", content = "b" } };
+        var (status, body) = await PostAsync(new { model = "overrun", messages = two });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("template_limit_exceeded", body.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("messages", body.GetProperty("error").GetProperty("param").GetString());
+        Assert.Contains("steps", body.GetProperty("error").GetProperty("message").GetString());
+
+        using var chat = await _http!.PostAsync("/v1/chat/completions", new StringContent(JsonSerializer.Serialize(new { model = "overrun", messages = two, max_tokens = 2 }), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, chat.StatusCode);
+        Assert.Equal("template_limit_exceeded", Sse.Parse(await chat.Content.ReadAsStringAsync()).GetProperty("error").GetProperty("code").GetString());
+
+        using var one = await _http.PostAsync("/v1/chat/completions", new StringContent(JsonSerializer.Serialize(new { model = "overrun", messages = new[] { new { role = "user", content = "a" } }, max_tokens = 2 }), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, one.StatusCode);
     }
 
     public static TheoryData<string, string> ClientTemplates()
@@ -79,6 +101,30 @@ public sealed class HostileTemplateHttpTests : IAsyncLifetime
         var (next, _) = await PostAsync(new { model = "demo", messages = new[] { new { role = "user", content = "still there?" } }, chat_template = "{{ messages[0].content }}" });
         Assert.Equal(HttpStatusCode.OK, next);
         Assert.False(System.Diagnostics.Process.GetProcessById(_server!.Id).HasExited);
+    }
+
+    /// <summary>
+    /// The demo model with its <c>tokenizer.chat_template</c> replaced in place. The string grows by a multiple of
+    /// the file's 32-byte alignment (padded inside a Jinja comment), so the tensor data stays aligned.
+    /// </summary>
+    internal static byte[] DemoWithChatTemplate(string template)
+    {
+        using var original = new MemoryStream();
+        DemoModel.Write(original);
+        var bytes = original.ToArray();
+        var key = System.Text.Encoding.UTF8.GetBytes("tokenizer.chat_template");
+        var at = bytes.AsSpan().IndexOf(key) + key.Length + 4; // after the key and the value type
+        var oldLength = (int)BitConverter.ToUInt64(bytes, at);
+        var text = System.Text.Encoding.UTF8.GetBytes(template + "{#");
+        var padding = (32 - (text.Length + 2 - oldLength) % 32 + 32) % 32;
+        text = System.Text.Encoding.UTF8.GetBytes(template + "{#" + new string(' ', padding) + "#}");
+        Assert.Equal(0, (text.Length - oldLength) % 32);
+        using var result = new MemoryStream();
+        result.Write(bytes, 0, at);
+        result.Write(BitConverter.GetBytes((ulong)text.Length));
+        result.Write(text);
+        result.Write(bytes, at + 8 + oldLength, bytes.Length - at - 8 - oldLength);
+        return result.ToArray();
     }
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(object request)
