@@ -89,6 +89,14 @@ public sealed class HostileChatTemplateTests
     }
 
     [Fact]
+    public void An_operator_override_that_crosses_a_limit_stops_the_load_with_the_reason()
+    {
+        var hostile = "{{ " + new string('(', 10_000) + "1" + new string(')', 10_000) + " }}";
+        var ex = Assert.Throws<ArgumentException>(() => Inference.HostFixture.LoadTiny(hostile));
+        Assert.Contains($"nesting exceeds {JinjaOptions.DefaultMaxNesting} levels", ex.Message);
+    }
+
+    [Fact]
     public void A_model_template_that_overruns_on_one_conversation_fails_that_render_only()
     {
         const string template = "{% if messages|length > 1 %}{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}{% endif %}"
