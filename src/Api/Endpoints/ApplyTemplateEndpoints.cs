@@ -33,12 +33,21 @@ public static class ApplyTemplateEndpoints
 
         var model = models.Get(request.Model);
         var template = model.Template;
-        if (request.ChatTemplate is { } text)
+        try
         {
-            var own = model.SpecialTokenText;
-            template = ChatTemplate.FromJinja(text, new SpecialTokenText(request.BosToken ?? own.Bos, request.EosToken ?? own.Eos));
+            if (request.ChatTemplate is { } text)
+            {
+                var own = model.SpecialTokenText;
+                template = ChatTemplate.FromJinja(text, new SpecialTokenText(request.BosToken ?? own.Bos, request.EosToken ?? own.Eos));
+            }
+            var prompt = template.Render(turns, new ChatRenderOptions { AddGenerationPrompt = request.AddGenerationPrompt ?? true, Tools = tools }, cancellationToken);
+            return TypedResults.Ok(new ApplyTemplateResponse(prompt));
         }
-        var prompt = template.Render(turns, new ChatRenderOptions { AddGenerationPrompt = request.AddGenerationPrompt ?? true, Tools = tools });
-        return TypedResults.Ok(new ApplyTemplateResponse(prompt));
+        catch (ChatTemplateException ex) when (request.ChatTemplate is not null)
+        {
+            // The client sent the template, so its faults are named after the client's parameter.
+            var mapped = OpenAiErrors.Map(ex);
+            throw new OpenAiException(mapped.StatusCode, mapped.Message, mapped.Type, "chat_template", mapped.Code, ex);
+        }
     }
 }

@@ -14,6 +14,7 @@ public static class OpenAiErrors
     {
         OpenAiException known => known,
         ContextLengthExceededException e => OpenAiException.InvalidRequest(e.Message, "messages", "context_length_exceeded"),
+        ChatTemplateException { Limit: not null } e => OpenAiException.InvalidRequest(e.Message, "messages", "template_limit_exceeded"),
         ChatTemplateException e => OpenAiException.InvalidRequest(e.Message, "messages", "chat_template_error"),
         InvalidInputException e => OpenAiException.InvalidRequest(e.Message, e.Parameter),
         ModelNotFoundException e => new OpenAiException(StatusCodes.Status404NotFound, e.Message, "invalid_request_error", "model", "model_not_found"),

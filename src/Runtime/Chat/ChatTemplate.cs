@@ -32,17 +32,21 @@ public abstract partial class ChatTemplate
     public abstract ToolCallFormat ToolCallFormat { get; }
 
     /// <summary>Renders the conversation; tools reach the prompt through the template or, lacking a tool section, the generic tool prompt.</summary>
-    /// <exception cref="ChatTemplateException">The template refused the conversation.</exception>
-    public string Render(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions? options = null)
+    /// <param name="messages">The conversation.</param>
+    /// <param name="options">Generation prompt, tools and the render budget; <see cref="ChatRenderOptions.Default"/> when null.</param>
+    /// <param name="cancellationToken">Stops the render; a Jinja template checks it every 1,024 steps.</param>
+    /// <exception cref="ChatTemplateException">The template refused the conversation, or crossed a limit (<see cref="ChatTemplateException.Limit"/>).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public string Render(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= ChatRenderOptions.Default;
         if (!RendersTools && (options.Tools is { Count: > 0 } || messages.Any(m => m.ToolCalls is { Count: > 0 } || m.Role == "tool")))
-            return RenderCore(GenericToolPrompt.Apply(messages, options.Tools), options with { Tools = null });
-        return RenderCore(messages, options);
+            return RenderCore(GenericToolPrompt.Apply(messages, options.Tools), options with { Tools = null }, cancellationToken);
+        return RenderCore(messages, options, cancellationToken);
     }
 
     /// <summary>Renders exactly what it is given.</summary>
-    protected abstract string RenderCore(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions options);
+    protected abstract string RenderCore(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions options, CancellationToken cancellationToken);
 
     /// <summary>Chooses the template for a model.</summary>
     /// <param name="model">The model handle (for llama.cpp's built-in formats).</param>
@@ -64,7 +68,7 @@ public abstract partial class ChatTemplate
     }
 
     /// <summary>Parses Jinja template text given at run time (e.g. by a template author testing a template).</summary>
-    /// <exception cref="ChatTemplateException">The text is not a valid template; the message gives line and column.</exception>
+    /// <exception cref="ChatTemplateException">The text is not a valid template (the message gives line and column), or nests deeper than the engine allows (<see cref="ChatTemplateException.Limit"/>).</exception>
     public static ChatTemplate FromJinja(string text, SpecialTokenText tokens)
     {
         try
@@ -74,6 +78,10 @@ public abstract partial class ChatTemplate
         catch (JinjaSyntaxException ex)
         {
             throw new ChatTemplateException($"The chat template is not valid Jinja: {ex.Message}", ex);
+        }
+        catch (JinjaLimitException ex)
+        {
+            throw new ChatTemplateException(ex.Message, ex);
         }
     }
 

@@ -7,6 +7,9 @@ namespace Llm.Runtime.Chat;
 internal sealed class JinjaChatTemplate : ChatTemplate
 {
     private static readonly ChatPromptMessage[] Probe = [new("user", "hi")];
+
+    // A one-message probe takes a real template a few hundred steps; a template that needs more is looping.
+    private static readonly Jinja.JinjaBudget ProbeBudget = new() { MaxSteps = 1_000_000 };
     private static readonly ChatRenderOptions ProbeWithTool = new()
     {
         Tools = [System.Text.Json.JsonDocument.Parse("""{"type":"function","function":{"name":"probe_tool","description":"d","parameters":{"type":"object","properties":{}}}}""").RootElement],
@@ -32,6 +35,7 @@ internal sealed class JinjaChatTemplate : ChatTemplate
 
     /// <summary>Parses a template.</summary>
     /// <exception cref="JinjaSyntaxException">The text is not a valid template.</exception>
+    /// <exception cref="JinjaLimitException">The text nests deeper than the engine allows.</exception>
     public static JinjaChatTemplate Create(string text, SpecialTokenText tokens, string source) => new(JinjaTemplate.Parse(text), text, tokens, source);
 
     private static bool MentionsTools(string text) => text.Contains("tools", StringComparison.Ordinal);
@@ -41,7 +45,7 @@ internal sealed class JinjaChatTemplate : ChatTemplate
     {
         try
         {
-            return RenderCore(Probe, ProbeWithTool).Contains("probe_tool", StringComparison.Ordinal);
+            return RenderCore(Probe, ProbeWithTool with { Budget = ProbeBudget }, CancellationToken.None).Contains("probe_tool", StringComparison.Ordinal);
         }
         catch (ChatTemplateException)
         {
@@ -56,7 +60,7 @@ internal sealed class JinjaChatTemplate : ChatTemplate
         try
         {
             var candidate = Create(text, tokens, source);
-            candidate.Render(Probe);
+            candidate.Render(Probe, new ChatRenderOptions { Budget = ProbeBudget });
             template = candidate;
             return null;
         }
@@ -64,7 +68,11 @@ internal sealed class JinjaChatTemplate : ChatTemplate
         {
             return ex.Message;
         }
-        catch (ChatTemplateException ex) when (ex.InnerException is JinjaRuntimeException)
+        catch (JinjaLimitException ex)
+        {
+            return ex.Message;
+        }
+        catch (ChatTemplateException ex) when (ex.InnerException is JinjaRuntimeException or JinjaLimitException)
         {
             return ex.Message;
         }
@@ -76,16 +84,16 @@ internal sealed class JinjaChatTemplate : ChatTemplate
         }
     }
 
-    protected override string RenderCore(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions options)
+    protected override string RenderCore(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions options, CancellationToken cancellationToken)
     {
         try
         {
-            return template.Render(ChatTemplateVariables.Create(messages, options, tokens, normalizeToolCallIds: false));
+            return template.Render(ChatTemplateVariables.Create(messages, options, tokens, normalizeToolCallIds: false), options.Budget, cancellationToken);
         }
         catch (JinjaRaiseException) when (ToolCallIds.AnyIn(messages))
         {
             // Some templates demand their own id format (Mistral: 9 alphanumerics); clients' ids rarely fit.
-            return RenderOrThrow(ChatTemplateVariables.Create(messages, options, tokens, normalizeToolCallIds: true));
+            return RenderOrThrow(ChatTemplateVariables.Create(messages, options, tokens, normalizeToolCallIds: true), options.Budget, cancellationToken);
         }
         catch (JinjaException ex)
         {
@@ -93,11 +101,11 @@ internal sealed class JinjaChatTemplate : ChatTemplate
         }
     }
 
-    private string RenderOrThrow(IReadOnlyDictionary<string, object?> variables)
+    private string RenderOrThrow(IReadOnlyDictionary<string, object?> variables, JinjaBudget budget, CancellationToken cancellationToken)
     {
         try
         {
-            return template.Render(variables);
+            return template.Render(variables, budget, cancellationToken);
         }
         catch (JinjaException ex)
         {
@@ -105,6 +113,9 @@ internal sealed class JinjaChatTemplate : ChatTemplate
         }
     }
 
-    private static ChatTemplateException Refusal(JinjaException ex)
-        => ex is JinjaRaiseException ? new ChatTemplateException(ex.Message, ex) : new ChatTemplateException($"The chat template failed on this conversation: {ex.Message}", ex);
+    private static ChatTemplateException Refusal(JinjaException ex) => ex switch
+    {
+        JinjaRaiseException or JinjaLimitException => new ChatTemplateException(ex.Message, ex),
+        _ => new ChatTemplateException($"The chat template failed on this conversation: {ex.Message}", ex),
+    };
 }

@@ -42,8 +42,9 @@ internal sealed class LlamaCppChatTemplate : ChatTemplate
         }
     }
 
-    protected override string RenderCore(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions options)
+    protected override string RenderCore(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions options, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
             var template = _model is not null ? new LLamaTemplate(_model, null, strict: true) : new LLamaTemplate(_name);

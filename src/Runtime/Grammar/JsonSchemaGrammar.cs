@@ -43,11 +43,12 @@ public static class JsonSchemaGrammar
     public static string AnyJsonObject => AnyObject.Value;
 
     /// <summary>The GBNF for <paramref name="schema"/>, with root rule <c>root</c>.</summary>
-    /// <exception cref="JsonSchemaGrammarException">The schema uses an unsupported keyword or is invalid.</exception>
+    /// <exception cref="JsonSchemaGrammarException">The schema uses an unsupported keyword, is invalid, or nests deeper than <see cref="JsonSchemaGrammarOptions.MaxDepth"/>.</exception>
     public static string FromSchema(JsonElement schema, JsonSchemaGrammarOptions? options = null)
     {
         options ??= JsonSchemaGrammarOptions.Default;
         if (options.MaxIndent < 0) throw new ArgumentOutOfRangeException(nameof(options), options.MaxIndent, "MaxIndent must not be negative.");
+        if (options.MaxDepth < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxDepth, "MaxDepth must be positive.");
         if (schema.ValueKind is not (JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False))
             throw new JsonSchemaGrammarException("$schema", "#", $"A schema must be an object or a boolean, not {schema.ValueKind}");
         return new SchemaConverter(schema, options).Convert();

@@ -17,4 +17,12 @@ public sealed record JsonSchemaGrammarOptions
     /// model emit spaces forever while staying inside the grammar.
     /// </summary>
     public int MaxIndent { get; init; } = 20;
+
+    /// <summary>
+    /// The deepest a schema may nest, counting every subschema entered (<c>properties</c>, <c>items</c>,
+    /// <c>anyOf</c>, ...) and every <c>$ref</c> followed to a new definition: 128. The converter is recursive and
+    /// a chain of references nests without the JSON text nesting at all, so this is what keeps a hostile schema
+    /// from exhausting the thread's stack.
+    /// </summary>
+    public int MaxDepth { get; init; } = 128;
 }

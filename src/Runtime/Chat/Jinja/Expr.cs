@@ -7,5 +7,19 @@ internal abstract class Expr
 
     public int Line { get; }
 
-    public abstract object? Eval(RenderContext context);
+    /// <summary>Evaluates the node as one metered step (see <see cref="RenderContext.Enter"/>).</summary>
+    public object? Eval(RenderContext context)
+    {
+        context.Enter();
+        try
+        {
+            return EvalCore(context);
+        }
+        finally
+        {
+            context.Leave();
+        }
+    }
+
+    protected abstract object? EvalCore(RenderContext context);
 }

@@ -40,6 +40,13 @@ internal static partial class Filters
 
     public static FilterFunction? Find(string name) => All.GetValueOrDefault(name);
 
+    /// <summary>A width a template asked for, held to the output budget before anything that wide is built.</summary>
+    private static int Width(long width)
+    {
+        RenderContext.EnsureSize(width);
+        return (int)Math.Max(0, width);
+    }
+
     /// <summary>Jinja2's soft_str: str() of anything, "" for undefined.</summary>
     private static string Soft(object? value) => value as string ?? PyFormat.ToStr(value);
 
@@ -63,7 +70,7 @@ internal static partial class Filters
     private static object? Indent(RenderContext context, object? value, CallArgs args)
     {
         var width = args.Get(0, "width", 4L);
-        var indentation = width is string w ? w : new string(' ', (int)Methods.ToLong(width));
+        var indentation = width is string w ? w : new string(' ', Width(Methods.ToLong(width)));
         var first = PyOps.IsTruthy(args.Get(1, "first", false));
         var blank = PyOps.IsTruthy(args.Get(2, "blank", false));
         var lines = (Soft(value) + "\n").Split('\n');
@@ -77,6 +84,7 @@ internal static partial class Filters
                 sb.Append(indentation);
             }
             sb.Append(lines[i]);
+            RenderContext.EnsureSize(sb.Length);
         }
         return first ? indentation + sb : sb.ToString();
     }
@@ -171,7 +179,7 @@ internal static partial class Filters
         {
             null => null,
             string s => s,
-            _ => new string(' ', (int)Methods.ToLong(indentArg)),
+            _ => new string(' ', Width(Methods.ToLong(indentArg))),
         };
         string? itemSeparator = null, keySeparator = null;
         if (args.TryGetNamed("separators", out var separators) && separators is IList<object?> { Count: 2 } pair)

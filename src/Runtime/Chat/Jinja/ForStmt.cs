@@ -27,6 +27,7 @@ internal sealed class ForStmt(int line, AssignTarget target, Expr iterable, Expr
             {
                 for (var i = 0; i < items.Count; i++)
                 {
+                    context.Step();
                     scope.Clear();
                     loop.Index0 = i;
                     scope.Set("loop", loop);
@@ -55,6 +56,7 @@ internal sealed class ForStmt(int line, AssignTarget target, Expr iterable, Expr
         var kept = new List<object?>(items.Count);
         foreach (var item in items)
         {
+            context.Step();
             scope.Clear();
             target.Assign(context, item);
             if (PyOps.IsTruthy(condition!.Eval(context)))

@@ -34,6 +34,7 @@ internal sealed class JsonDumper
 
     private void Write(object? value, int level)
     {
+        RenderContext.EnterValue(level);
         switch (value)
         {
             case null:
@@ -81,6 +82,7 @@ internal sealed class JsonDumper
             }
             NewLine(level + 1);
             Write(list[i], level + 1);
+            RenderContext.EnsureSize(sb.Length);
         }
         NewLine(level);
         sb.Append(']');
@@ -113,6 +115,7 @@ internal sealed class JsonDumper
             WriteString(KeyToString(pair.Key));
             sb.Append(keySeparator);
             Write(pair.Value, level + 1);
+            RenderContext.EnsureSize(sb.Length);
         }
         NewLine(level);
         sb.Append('}');
@@ -138,6 +141,7 @@ internal sealed class JsonDumper
         {
             sb.Append(indent);
         }
+        RenderContext.EnsureSize(sb.Length);
     }
 
     private void WriteString(string s)

@@ -35,7 +35,7 @@ internal sealed class Macro(MacroStmt definition, Scope closure) : JinjaCallable
         var savedDepth = context.LoopDepth;
         context.Scope = scope;
         context.LoopDepth = 0;
-        context.Enter();
+        context.EnterCall();
         try
         {
             BindNamedCheck(args);
@@ -59,7 +59,7 @@ internal sealed class Macro(MacroStmt definition, Scope closure) : JinjaCallable
         }
         finally
         {
-            context.Leave();
+            context.LeaveCall();
             context.Scope = savedScope;
             context.LoopDepth = savedDepth;
         }

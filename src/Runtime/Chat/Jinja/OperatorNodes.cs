@@ -2,11 +2,16 @@ namespace Llm.Runtime.Chat.Jinja;
 
 internal sealed class BinaryExpr(int line, BinaryOperator op, Expr left, Expr right) : Expr(line)
 {
-    public override object? Eval(RenderContext context)
+    protected override object? EvalCore(RenderContext context)
     {
         var x = left.Eval(context);
         var y = right.Eval(context);
-        return op switch
+        if (op == BinaryOperator.Multiply)
+        {
+            // Repetition is the one operator whose result can dwarf its operands: priced before it is built.
+            context.Charge(RepeatSize(x, y) ?? RepeatSize(y, x) ?? 0);
+        }
+        return context.Charge(op switch
         {
             BinaryOperator.Add => PyOps.Add(x, y),
             BinaryOperator.Subtract => PyOps.Subtract(x, y),
@@ -15,13 +20,34 @@ internal sealed class BinaryExpr(int line, BinaryOperator op, Expr left, Expr ri
             BinaryOperator.FloorDivide => PyOps.FloorDivide(x, y),
             BinaryOperator.Modulo => PyOps.Modulo(x, y),
             _ => PyOps.Power(x, y),
+        });
+    }
+
+    private static long? RepeatSize(object? sequence, object? times)
+    {
+        var count = times switch
+        {
+            long l => l,
+            bool b => b ? 1 : 0,
+            _ => (long?)null,
         };
+        var length = sequence switch
+        {
+            string s => s.Length,
+            System.Collections.ICollection c => c.Count,
+            _ => (long?)null,
+        };
+        if (count is not { } n || length is not { } len)
+        {
+            return null;
+        }
+        return n <= 0 || len == 0 ? 0 : n > long.MaxValue / len ? long.MaxValue : n * len;
     }
 }
 
 internal sealed class NegateExpr(int line, Expr operand, bool negate) : Expr(line)
 {
-    public override object? Eval(RenderContext context)
+    protected override object? EvalCore(RenderContext context)
     {
         var value = operand.Eval(context);
         if (negate)
@@ -35,26 +61,27 @@ internal sealed class NegateExpr(int line, Expr operand, bool negate) : Expr(lin
 /// <summary>The <c>~</c> operator: str() of every operand, concatenated.</summary>
 internal sealed class ConcatExpr(int line, Expr[] parts) : Expr(line)
 {
-    public override object? Eval(RenderContext context)
+    protected override object? EvalCore(RenderContext context)
     {
         var sb = new System.Text.StringBuilder();
         foreach (var part in parts)
         {
             sb.Append(PyFormat.ToStr(part.Eval(context)));
+            RenderContext.EnsureSize(sb.Length);
         }
-        return sb.ToString();
+        return context.Charge(sb.ToString());
     }
 }
 
 internal sealed class NotExpr(int line, Expr operand) : Expr(line)
 {
-    public override object? Eval(RenderContext context) => !PyOps.IsTruthy(operand.Eval(context));
+    protected override object? EvalCore(RenderContext context) => !PyOps.IsTruthy(operand.Eval(context));
 }
 
 /// <summary><c>and</c>/<c>or</c> return an operand, not a bool, as in Python.</summary>
 internal sealed class LogicExpr(int line, bool isAnd, Expr left, Expr right) : Expr(line)
 {
-    public override object? Eval(RenderContext context)
+    protected override object? EvalCore(RenderContext context)
     {
         var x = left.Eval(context);
         return PyOps.IsTruthy(x) == isAnd ? right.Eval(context) : x;
@@ -63,7 +90,7 @@ internal sealed class LogicExpr(int line, bool isAnd, Expr left, Expr right) : E
 
 internal sealed class CondExpr(int line, Expr test, Expr then, Expr? otherwise) : Expr(line)
 {
-    public override object? Eval(RenderContext context)
+    protected override object? EvalCore(RenderContext context)
     {
         if (PyOps.IsTruthy(test.Eval(context)))
         {
@@ -77,12 +104,15 @@ internal sealed class CondExpr(int line, Expr test, Expr then, Expr? otherwise) 
 /// <summary>A comparison chain: <c>a &lt; b &lt;= c</c> means <c>a &lt; b and b &lt;= c</c>.</summary>
 internal sealed class CompareExpr(int line, Expr first, string[] operators, Expr[] operands) : Expr(line)
 {
-    public override object? Eval(RenderContext context)
+    protected override object? EvalCore(RenderContext context)
     {
         var left = first.Eval(context);
         for (var i = 0; i < operators.Length; i++)
         {
             var right = operands[i].Eval(context);
+            // Equality, ordering and 'in' walk their operands: priced by their size.
+            context.Charge(left);
+            context.Charge(right);
             if (!Compare(operators[i], left, right))
             {
                 return false;
@@ -107,19 +137,19 @@ internal sealed class CompareExpr(int line, Expr first, string[] operators, Expr
 
 internal sealed class FilterExpr(int line, Expr operand, string name, FilterFunction? filter, ArgList args) : Expr(line)
 {
-    public override object? Eval(RenderContext context)
+    protected override object? EvalCore(RenderContext context)
     {
         if (filter is null)
         {
             throw new JinjaRuntimeException($"No filter named '{name}'.");
         }
-        return filter(context, operand.Eval(context), args.Eval(context));
+        return context.Charge(filter(context, context.Charge(operand.Eval(context)), args.Eval(context)));
     }
 }
 
 internal sealed class TestExpr(int line, Expr operand, string name, TestFunction? test, ArgList args, bool negated) : Expr(line)
 {
-    public override object? Eval(RenderContext context)
+    protected override object? EvalCore(RenderContext context)
     {
         if (test is null)
         {

@@ -4,18 +4,59 @@ namespace Llm.Runtime.Chat.Jinja;
 internal sealed partial class Parser
 {
     private readonly List<Token> tokens;
+    private readonly int maxNesting;
     private int index;
+    private int nesting;
 
-    private Parser(List<Token> tokens) => this.tokens = tokens;
-
-    public static Stmt[] Parse(List<Token> tokens)
+    private Parser(List<Token> tokens, int maxNesting)
     {
-        var parser = new Parser(tokens);
+        this.tokens = tokens;
+        this.maxNesting = maxNesting;
+    }
+
+    /// <exception cref="JinjaSyntaxException">The tokens are not a valid template.</exception>
+    /// <exception cref="JinjaLimitException">Blocks or expressions nest deeper than <paramref name="maxNesting"/>.</exception>
+    public static Stmt[] Parse(List<Token> tokens, int maxNesting = JinjaOptions.DefaultMaxNesting)
+    {
+        var parser = new Parser(tokens, maxNesting);
         var body = parser.ParseBody([], out _);
         return body;
     }
 
     private Token Current => tokens[index];
+
+    /// <summary>
+    /// Enters one level of recursion (a block, a sub-expression, a unary operator). No finally is needed to
+    /// leave on errors: any error ends the parse.
+    /// </summary>
+    private void Descend()
+    {
+        if (++nesting > maxNesting)
+        {
+            throw NestingError();
+        }
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new JinjaLimitException(JinjaLimit.Nesting, $"chat template nests too deeply for the thread's stack (line {Current.Line}, column {Current.Column})");
+        }
+    }
+
+    private void Ascend() => nesting--;
+
+    /// <summary>
+    /// Checks a chain built by a loop rather than by recursion (<c>a.b.c</c>, <c>x|f|g</c>, <c>a + b + c</c>):
+    /// it parses flat but evaluates as deep as it is long.
+    /// </summary>
+    private void CheckChain(int length)
+    {
+        if (nesting + length > maxNesting)
+        {
+            throw NestingError();
+        }
+    }
+
+    private JinjaLimitException NestingError() =>
+        new(JinjaLimit.Nesting, $"chat template nesting exceeds {maxNesting} levels (line {Current.Line}, column {Current.Column})");
 
     private Token Peek(int offset = 1) => tokens[Math.Min(index + offset, tokens.Count - 1)];
 
@@ -67,6 +108,19 @@ internal sealed partial class Parser
 
     /// <summary>Parses until a block tag named in <paramref name="endTags"/>; leaves that tag's name as the current token.</summary>
     private Stmt[] ParseBody(string[] endTags, out string? endTag, string? opener = null)
+    {
+        Descend();
+        try
+        {
+            return ParseBodyCore(endTags, out endTag, opener);
+        }
+        finally
+        {
+            Ascend();
+        }
+    }
+
+    private Stmt[] ParseBodyCore(string[] endTags, out string? endTag, string? opener)
     {
         var body = new List<Stmt>();
         while (true)

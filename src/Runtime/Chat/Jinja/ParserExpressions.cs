@@ -7,13 +7,23 @@ internal sealed partial class Parser
 
     private Expr ParseExpression(bool withCondExpr)
     {
+        Descend();
+        var expr = ParseExpressionCore(withCondExpr);
+        Ascend();
+        return expr;
+    }
+
+    private Expr ParseExpressionCore(bool withCondExpr)
+    {
         if (!withCondExpr)
         {
             return ParseOr();
         }
         var expr = ParseOr();
+        var length = 0;
         while (Current.IsName("if"))
         {
+            CheckChain(++length);
             var line = Next().Line;
             var test = ParseOr();
             var otherwise = SkipName("else") ? ParseExpression(withCondExpr: true) : null;
@@ -66,8 +76,10 @@ internal sealed partial class Parser
     private Expr ParseOr()
     {
         var left = ParseAnd();
+        var length = 0;
         while (Current.IsName("or"))
         {
+            CheckChain(++length);
             var line = Next().Line;
             left = new LogicExpr(line, isAnd: false, left, ParseAnd());
         }
@@ -77,8 +89,10 @@ internal sealed partial class Parser
     private Expr ParseAnd()
     {
         var left = ParseNot();
+        var length = 0;
         while (Current.IsName("and"))
         {
+            CheckChain(++length);
             var line = Next().Line;
             left = new LogicExpr(line, isAnd: true, left, ParseNot());
         }
@@ -90,7 +104,10 @@ internal sealed partial class Parser
         if (Current.IsName("not"))
         {
             var line = Next().Line;
-            return new NotExpr(line, ParseNot());
+            Descend();
+            var operand = ParseNot();
+            Ascend();
+            return new NotExpr(line, operand);
         }
         return ParseCompare();
     }
@@ -133,8 +150,10 @@ internal sealed partial class Parser
     private Expr ParseMath1()
     {
         var left = ParseConcat();
+        var length = 0;
         while (Current.Kind == TokenKind.Operator && Current.Text is "+" or "-")
         {
+            CheckChain(++length);
             var token = Next();
             var op = token.Text == "+" ? BinaryOperator.Add : BinaryOperator.Subtract;
             left = new BinaryExpr(token.Line, op, left, ParseConcat());
@@ -161,8 +180,10 @@ internal sealed partial class Parser
     private Expr ParseMath2()
     {
         var left = ParsePow();
+        var length = 0;
         while (Current.Kind == TokenKind.Operator && Current.Text is "*" or "/" or "//" or "%")
         {
+            CheckChain(++length);
             var token = Next();
             var op = token.Text switch
             {
@@ -179,8 +200,10 @@ internal sealed partial class Parser
     private Expr ParsePow()
     {
         var left = ParseUnary(withFilter: true);
+        var length = 0;
         while (Current.IsOperator("**"))
         {
+            CheckChain(++length);
             var token = Next();
             left = new BinaryExpr(token.Line, BinaryOperator.Power, left, ParseUnary(withFilter: true));
         }
@@ -194,7 +217,9 @@ internal sealed partial class Parser
         if (token.IsOperator("-") || token.IsOperator("+"))
         {
             index++;
+            Descend();
             node = new NegateExpr(token.Line, ParseUnary(withFilter: false), negate: token.Text == "-");
+            Ascend();
         }
         else
         {
@@ -219,12 +244,17 @@ internal sealed partial class Parser
                 };
             case TokenKind.String:
                 // Adjacent string literals concatenate, as in Python.
-                var text = (string)token.Value!;
+                if (Current.Kind != TokenKind.String)
+                {
+                    return new ConstExpr(token.Line, token.Value);
+                }
+                // A StringBuilder, so thousands of adjacent literals cost linear time, not quadratic.
+                var text = new System.Text.StringBuilder((string)token.Value!);
                 while (Current.Kind == TokenKind.String)
                 {
-                    text += (string)Next().Value!;
+                    text.Append((string)Next().Value!);
                 }
-                return new ConstExpr(token.Line, text);
+                return new ConstExpr(token.Line, text.ToString());
             case TokenKind.Integer or TokenKind.Float:
                 return new ConstExpr(token.Line, token.Value);
             case TokenKind.Operator when token.Text == "(":

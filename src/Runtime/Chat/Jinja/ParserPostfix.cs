@@ -5,6 +5,7 @@ internal sealed partial class Parser
 {
     private Expr ParsePostfix(Expr node)
     {
+        var length = 0;
         while (true)
         {
             var token = Current;
@@ -32,6 +33,7 @@ internal sealed partial class Parser
             {
                 return node;
             }
+            CheckChain(++length);
         }
     }
 
@@ -123,7 +125,7 @@ internal sealed partial class Parser
 
     private Expr ParseFilterChain(Expr node)
     {
-        while (true)
+        for (var length = 1; ; length++)
         {
             if (Current.IsOperator("|"))
             {
@@ -141,14 +143,17 @@ internal sealed partial class Parser
             {
                 return node;
             }
+            CheckChain(length);
         }
     }
 
     /// <summary>Parses <c>| name(args)</c> links; for filter blocks a whole chain, in expressions one at a time.</summary>
     private Expr ParseFilters(Expr node, bool single = false)
     {
+        var length = 0;
         do
         {
+            CheckChain(++length);
             var pipe = Next();
             var name = ParseDottedName();
             var args = Current.IsOperator("(") ? ParseCallArgs() : ArgList.Empty;

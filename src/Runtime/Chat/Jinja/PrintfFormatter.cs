@@ -66,6 +66,8 @@ internal static class PrintfFormatter
         var value = 0;
         while (i < format.Length && char.IsAsciiDigit(format[i]))
         {
+            // Widths and precisions become that many characters, so they answer to the output budget.
+            RenderContext.EnsureSize(value * 10L + (format[i] - '0'));
             value = value * 10 + (format[i++] - '0');
         }
         if (i >= format.Length)

@@ -218,6 +218,7 @@ internal static class PyAccess
                 sb.Append(separator);
             }
             sb.Append(PyFormat.ToStr(items[i]));
+            RenderContext.EnsureSize(sb.Length);
         }
         return sb.ToString();
     }

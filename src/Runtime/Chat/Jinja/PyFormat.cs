@@ -30,12 +30,13 @@ internal static class PyFormat
             return ToStr(value);
         }
         var builder = new StringBuilder();
-        AppendRepr(builder, value);
+        AppendRepr(builder, value, 0);
         return builder.ToString();
     }
 
-    private static void AppendRepr(StringBuilder sb, object? value)
+    private static void AppendRepr(StringBuilder sb, object? value, int level)
     {
+        RenderContext.EnterValue(level);
         switch (value)
         {
             case string s:
@@ -43,20 +44,20 @@ internal static class PyFormat
                 break;
             case List<object?> list:
                 sb.Append('[');
-                AppendItems(sb, list);
+                AppendItems(sb, list, level);
                 sb.Append(']');
                 break;
             case object?[] tuple:
                 sb.Append('(');
-                AppendItems(sb, tuple);
+                AppendItems(sb, tuple, level);
                 sb.Append(tuple.Length == 1 ? ",)" : ")");
                 break;
             case JinjaDict dict:
-                AppendDict(sb, dict);
+                AppendDict(sb, dict, level);
                 break;
             case JinjaNamespace ns:
                 sb.Append("<Namespace ");
-                AppendDict(sb, ns.Attributes);
+                AppendDict(sb, ns.Attributes, level);
                 sb.Append('>');
                 break;
             case LoopContext loop:
@@ -75,7 +76,7 @@ internal static class PyFormat
         }
     }
 
-    private static void AppendItems(StringBuilder sb, IList<object?> items)
+    private static void AppendItems(StringBuilder sb, IList<object?> items, int level)
     {
         for (var i = 0; i < items.Count; i++)
         {
@@ -83,11 +84,12 @@ internal static class PyFormat
             {
                 sb.Append(", ");
             }
-            AppendRepr(sb, items[i]);
+            AppendRepr(sb, items[i], level + 1);
+            RenderContext.EnsureSize(sb.Length);
         }
     }
 
-    private static void AppendDict(StringBuilder sb, JinjaDict dict)
+    private static void AppendDict(StringBuilder sb, JinjaDict dict, int level)
     {
         sb.Append('{');
         var first = true;
@@ -98,9 +100,10 @@ internal static class PyFormat
                 sb.Append(", ");
             }
             first = false;
-            AppendRepr(sb, pair.Key);
+            AppendRepr(sb, pair.Key, level + 1);
             sb.Append(": ");
-            AppendRepr(sb, pair.Value);
+            AppendRepr(sb, pair.Value, level + 1);
+            RenderContext.EnsureSize(sb.Length);
         }
         sb.Append('}');
     }

@@ -56,7 +56,9 @@ internal static class PyOps
 
     private static bool IsIntLike(object? value) => value is long or bool;
 
-    public static bool AreEqual(object? x, object? y)
+    public static bool AreEqual(object? x, object? y) => AreEqual(x, y, 0);
+
+    private static bool AreEqual(object? x, object? y, int level)
     {
         if (ReferenceEquals(x, y))
         {
@@ -81,25 +83,26 @@ internal static class PyOps
             case Undefined:
                 return y is Undefined;
             case List<object?> lx:
-                return y is List<object?> ly && SequenceEqual(lx, ly);
+                return y is List<object?> ly && SequenceEqual(lx, ly, level + 1);
             case object?[] tx:
-                return y is object?[] ty && SequenceEqual(tx, ty);
+                return y is object?[] ty && SequenceEqual(tx, ty, level + 1);
             case JinjaDict dx:
-                return y is JinjaDict dy && DictEqual(dx, dy);
+                return y is JinjaDict dy && DictEqual(dx, dy, level + 1);
             default:
                 return x.Equals(y);
         }
     }
 
-    private static bool SequenceEqual(IList<object?> a, IList<object?> b)
+    private static bool SequenceEqual(IList<object?> a, IList<object?> b, int level)
     {
+        RenderContext.EnterValue(level);
         if (a.Count != b.Count)
         {
             return false;
         }
         for (var i = 0; i < a.Count; i++)
         {
-            if (!AreEqual(a[i], b[i]))
+            if (!AreEqual(a[i], b[i], level))
             {
                 return false;
             }
@@ -107,15 +110,16 @@ internal static class PyOps
         return true;
     }
 
-    private static bool DictEqual(JinjaDict a, JinjaDict b)
+    private static bool DictEqual(JinjaDict a, JinjaDict b, int level)
     {
+        RenderContext.EnterValue(level);
         if (a.Count != b.Count)
         {
             return false;
         }
         foreach (var pair in a)
         {
-            if (!b.TryGetValue(pair.Key, out var other) || !AreEqual(pair.Value, other))
+            if (!b.TryGetValue(pair.Key, out var other) || !AreEqual(pair.Value, other, level))
             {
                 return false;
             }
@@ -124,8 +128,11 @@ internal static class PyOps
     }
 
     /// <summary>Three-way ordering for &lt; &lt;= &gt; &gt;=; throws Python's TypeError when the types don't order.</summary>
-    public static int Compare(object? x, object? y, string op)
+    public static int Compare(object? x, object? y, string op) => Compare(x, y, op, 0);
+
+    private static int Compare(object? x, object? y, string op, int level)
     {
+        RenderContext.EnterValue(level);
         if (x is Undefined ux)
         {
             throw ux.Fail();
@@ -153,7 +160,7 @@ internal static class PyOps
             {
                 if (!AreEqual(lx[i], ly[i]))
                 {
-                    return Compare(lx[i], ly[i], op);
+                    return Compare(lx[i], ly[i], op, level + 1);
                 }
             }
             return lx.Count.CompareTo(ly.Count);

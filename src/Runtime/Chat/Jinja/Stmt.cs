@@ -13,14 +13,20 @@ internal abstract class Stmt
         foreach (var stmt in body)
         {
             Flow flow;
+            context.Enter();
             try
             {
                 flow = stmt.Render(context);
+                context.CheckOutput();
             }
             catch (JinjaRuntimeException ex) when (ex.Line == 0)
             {
                 // Errors are raised deep in value code that knows no positions; the innermost statement adds its line.
                 throw new JinjaRuntimeException(ex.Reason, stmt.Line);
+            }
+            finally
+            {
+                context.Leave();
             }
             if (flow != Flow.Normal)
             {

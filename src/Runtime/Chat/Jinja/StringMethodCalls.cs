@@ -154,6 +154,9 @@ internal static class StringMethodCalls
 
     public static string Replace(string s, string old, string replacement, long count)
     {
+        // One call can multiply the length (''.replace inserts everywhere), so the result is priced first.
+        var occurrences = Math.Min(CountOf(s, old), count < 0 ? long.MaxValue : count);
+        RenderContext.EnsureSize(s.Length + occurrences * Math.Max(0L, replacement.Length - old.Length));
         if (count < 0)
         {
             return old.Length == 0 ? InsertEverywhere(s, replacement) : s.Replace(old, replacement, StringComparison.Ordinal);

@@ -18,7 +18,7 @@ internal static class ValueConverter
     {
         if (depth > MaxDepth)
         {
-            throw new JinjaRuntimeException("template variables are nested too deeply (or contain a cycle)");
+            throw new JinjaLimitException(JinjaLimit.Nesting, $"the chat template's variables nest more than {MaxDepth} levels (or contain a cycle)");
         }
         switch (value)
         {
