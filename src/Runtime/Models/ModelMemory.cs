@@ -13,7 +13,8 @@ internal static partial class ModelMemory
     {
         try
         {
-            var file = GgufReader.ReadFile(settings.Path);
+            // Validated first: the footprint sizes arrays by block_count, which a hostile file sets to billions.
+            var file = GgufValidator.ValidateFile(settings.Path);
             var footprint = ModelFootprint.From(file);
             return footprint.WeightBytes + footprint.KvBytes(ContextTokens(settings, file));
         }
@@ -32,7 +33,7 @@ internal static partial class ModelMemory
         GgufFile file;
         try
         {
-            file = GgufReader.ReadFile(settings.Path);
+            file = GgufValidator.ValidateFile(settings.Path);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException or EndOfStreamException)
         {

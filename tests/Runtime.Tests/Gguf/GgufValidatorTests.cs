@@ -1,0 +1,126 @@
+using LLama;
+using LLama.Common;
+using Llm.Runtime.Gguf;
+using Llm.Runtime.Models;
+using Llm.Runtime.Models.Demo;
+using Llm.Runtime.Tests.Gguf.Hostile;
+using Xunit.Abstractions;
+
+namespace Llm.Runtime.Tests.Gguf;
+
+/// <summary>The GGUF gate: every hostile kind is refused with a reason naming its key or tensor; valid models pass.</summary>
+public sealed class GgufValidatorTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("gguf-hostile-").FullName;
+
+    public static TheoryData<string> KindNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (var kind in HostileGguf.Kinds) data.Add(kind.Name);
+        return data;
+    }
+
+    [Fact]
+    public void TheCorpusHasAtLeastThirtyKindsIncludingTheOnesThatCrashed()
+    {
+        Assert.True(HostileGguf.Kinds.Count >= 30, $"{HostileGguf.Kinds.Count} kinds");
+        Assert.Equal(HostileGguf.Kinds.Count, HostileGguf.Kinds.Select(k => k.Name).Distinct().Count());
+        foreach (var name in HostileGguf.Named) Assert.Contains(HostileGguf.Kinds, k => k.Name == name);
+    }
+
+    [Fact]
+    public void TheBaseOfTheCorpusPassesAndLlamaCppLoadsIt()
+    {
+        var path = Path.Combine(_folder, "base.gguf");
+        File.WriteAllBytes(path, HostileGguf.BaseModel);
+        GgufValidator.ValidateFile(path);
+        using var weights = LLamaWeights.LoadFromFile(new ModelParams(path) { GpuLayerCount = 0 });
+        Assert.Equal(HostileGguf.Vocabulary.Length, weights.Vocab.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(KindNames))]
+    public void EveryHostileKindIsRefusedWithAReasonNamingItsKeyOrTensor(string name)
+    {
+        var kind = HostileGguf.Kinds.Single(k => k.Name == name);
+        var path = kind.Write(_folder);
+        var error = Assert.Throws<ModelLoadException>(() => ModelFileCheck.EnsureValid(path));
+        output.WriteLine(error.Message);
+        Assert.Contains(kind.Expected, error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Model file '{path}' is refused: ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void ASparseFileClaimingTwoBillionTensorsIsRefusedWithoutAllocating()
+    {
+        var path = HostileGguf.Kinds.Single(k => k.Name == "tensor-count-2g-sparse").Write(_folder);
+        Assert.True(new FileInfo(path).Length > 50L << 30);
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var error = Assert.Throws<InvalidDataException>(() => GgufValidator.ValidateFile(path));
+        Assert.Contains("tensor_count 2147483647", error.Message, StringComparison.Ordinal);
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 16 << 20);
+    }
+
+    [Fact]
+    public void ArraysNestedAMillionDeepAreRefusedWithoutRecursingIntoThem()
+    {
+        var path = HostileGguf.Kinds.Single(k => k.Name == "nested-array-1m").Write(_folder);
+        var error = Assert.Throws<InvalidDataException>(() => GgufReader.ReadFile(path));
+        Assert.Contains($"nested more than {GgufLimits.MaxArrayDepth} deep", error.Message, StringComparison.Ordinal);
+        Assert.Contains("test.deep", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ArchitectureLlamaCppDoesNotKnowPassesOurGateSoLlamaCppCanSayWhy()
+    {
+        var path = HostileGguf.UnknownToLlamaCpp.Write(_folder);
+        GgufValidator.ValidateFile(path);
+    }
+
+    [Fact]
+    public void TheDemoModelPasses()
+    {
+        var path = DemoModel.EnsureBuilt(_folder);
+        var file = GgufValidator.ValidateFile(path);
+        Assert.Equal("llama", file.Architecture);
+    }
+
+    private static readonly string[] s_sharedFiles =
+    [
+        "llama-2-tiny-random.gguf", "ggml-vocab-llama-spm.gguf", "ggml-vocab-phi-3.gguf", "ggml-vocab-gpt-2.gguf",
+        "ggml-vocab-deepseek-coder.gguf", "ggml-vocab-bert-bge.gguf",
+    ];
+
+    public static TheoryData<string> SharedModelFiles() => new(s_sharedFiles);
+
+    /// <summary>The shared vocabulary files have no tensors: llama.cpp loads them with vocab_only, and so does the gate.</summary>
+    [Theory]
+    [MemberData(nameof(SharedModelFiles))]
+    public void EverySharedModelPasses(string name)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(SharedModels.TinyLlama)!, name);
+        Assert.True(File.Exists(path), $"Shared test model missing: {path} (see ../shared/models/README.md).");
+        var vocabularyOnly = name.StartsWith("ggml-vocab-", StringComparison.Ordinal);
+        var file = GgufValidator.ValidateFile(path, vocabularyOnly);
+        Assert.Equal(vocabularyOnly, file.Tensors.Count == 0);
+        if (vocabularyOnly)
+        {
+            // As full models they lack weights and hyper-parameters, and the gate says so instead of passing them to llama.cpp.
+            Assert.Throws<InvalidDataException>(() => GgufValidator.ValidateFile(path));
+            using var weights = LLamaWeights.LoadFromFile(new ModelParams(path) { GpuLayerCount = 0, VocabOnly = true });
+            Assert.Equal(file.Metadata[GgufVocabularyRules.Tokens].Count, weights.Vocab.Count);
+        }
+    }
+
+    [Fact]
+    public void EveryGgufInTheSharedFolderIsCovered()
+    {
+        var folder = Path.GetDirectoryName(SharedModels.TinyLlama)!;
+        var covered = s_sharedFiles.ToHashSet();
+        foreach (var path in Directory.GetFiles(folder, "*.gguf"))
+            Assert.Contains(Path.GetFileName(path), covered);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
