@@ -92,6 +92,74 @@ public sealed class GgufValidatorTests(ITestOutputHelper output) : IDisposable
         "ggml-vocab-deepseek-coder.gguf", "ggml-vocab-bert-bge.gguf",
     ];
 
+    /// <summary>
+    /// The benchmark's synthetic model (bench/Llm.Bench/SyntheticModel.cs): 768 wide, 12 blocks, 12 heads over 4 KV heads,
+    /// FFN 2048, the tiny Llama 2 vocabulary, Q4_K_M types. Written as a header over a sparse data section: the gate reads
+    /// only headers and the file length, and the real file is 76 MiB that the default test run should not quantize.
+    /// </summary>
+    [Fact]
+    public void TheBenchmarksSyntheticModelShapePasses()
+    {
+        const int width = 768, blocks = 12, heads = 12, kvHeads = 4, ff = 2048;
+        var vocabulary = GgufReader.ReadFile(SharedModels.TinyLlama);
+        var writer = new GgufWriter()
+            .Set("general.architecture", GgufValue.String("llama"))
+            .Set("general.alignment", GgufValue.UInt32(32))
+            .Set("general.file_type", GgufValue.UInt32(15))
+            .Set("llama.vocab_size", GgufValue.UInt32(32000))
+            .Set("llama.context_length", GgufValue.UInt32(16384))
+            .Set("llama.embedding_length", GgufValue.UInt32(width))
+            .Set("llama.block_count", GgufValue.UInt32(blocks))
+            .Set("llama.feed_forward_length", GgufValue.UInt32(ff))
+            .Set("llama.attention.head_count", GgufValue.UInt32(heads))
+            .Set("llama.attention.head_count_kv", GgufValue.UInt32(kvHeads))
+            .Set("llama.rope.dimension_count", GgufValue.UInt32(width / heads))
+            .Set("llama.rope.freq_base", GgufValue.Float32(10000f))
+            .Set("llama.attention.layer_norm_rms_epsilon", GgufValue.Float32(1e-5f));
+        foreach (var key in vocabulary.MetadataKeys.Where(k => k.StartsWith("tokenizer.", StringComparison.Ordinal)))
+            writer.Set(key, vocabulary.Metadata[key]);
+        using var header = new MemoryStream();
+        writer.WriteTo(header);
+        var raw = RawGguf.From(header.ToArray());
+
+        ulong offset = 0;
+        void Add(string name, GgufTensorType type, params long[] shape)
+        {
+            raw.Tensors.Add(new RawTensor(name, shape.Select(d => (ulong)d).ToArray(), (uint)type, offset));
+            GgufTensorTypeSizes.TryGetBlock(type, out var blockElements, out var blockBytes);
+            var bytes = (ulong)(shape.Aggregate(1L, (a, b) => a * b) / blockElements * blockBytes);
+            offset = (offset + bytes + 31) / 32 * 32;
+        }
+        const int kvWidth = width / heads * kvHeads;
+        Add("token_embd.weight", GgufTensorType.Q4_K, width, 32000);
+        for (var b = 0; b < blocks; b++)
+        {
+            Add($"blk.{b}.attn_norm.weight", GgufTensorType.F32, width);
+            Add($"blk.{b}.attn_q.weight", GgufTensorType.Q4_K, width, width);
+            Add($"blk.{b}.attn_k.weight", GgufTensorType.Q4_K, width, kvWidth);
+            Add($"blk.{b}.attn_v.weight", GgufTensorType.Q6_K, width, kvWidth);
+            Add($"blk.{b}.attn_output.weight", GgufTensorType.Q4_K, width, width);
+            Add($"blk.{b}.ffn_norm.weight", GgufTensorType.F32, width);
+            Add($"blk.{b}.ffn_gate.weight", GgufTensorType.Q4_K, width, ff);
+            Add($"blk.{b}.ffn_up.weight", GgufTensorType.Q4_K, width, ff);
+            Add($"blk.{b}.ffn_down.weight", GgufTensorType.Q6_K, ff, width);
+        }
+        Add("output_norm.weight", GgufTensorType.F32, width);
+        Add("output.weight", GgufTensorType.Q6_K, width, 32000);
+        raw.SparseLength = raw.ToBytes().Length + (long)offset;
+        var path = Path.Combine(_folder, "synthetic.gguf");
+        raw.WriteFile(path);
+
+        var file = GgufValidator.ValidateFile(path);
+        Assert.Equal(1 + 9 * blocks + 2, file.Tensors.Count);
+
+        // The same file with one block's K projection sized for 12 KV heads instead of 4 is refused by name.
+        raw.Replace("blk.7.attn_k.weight", t => t with { Dims = [width, width] });
+        raw.WriteFile(path);
+        var error = Assert.Throws<InvalidDataException>(() => GgufValidator.ValidateFile(path));
+        Assert.Contains("blk.7.attn_k.weight", error.Message, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string> SharedModelFiles() => new(s_sharedFiles);
 
     /// <summary>The shared vocabulary files have no tensors: llama.cpp loads them with vocab_only, and so does the gate.</summary>
