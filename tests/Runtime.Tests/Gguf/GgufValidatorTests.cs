@@ -51,6 +51,42 @@ public sealed class GgufValidatorTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain('\n', error.Message);
     }
 
+    /// <summary>
+    /// Beyond the named kinds: random byte changes anywhere in the header of the base model either pass the gate or are
+    /// refused with <see cref="InvalidDataException"/>, never another exception (which would escape start-up unhandled).
+    /// </summary>
+    [Fact]
+    public void RandomCorruptionsOfTheHeaderAreRefusedCleanlyOrPass()
+    {
+        var original = HostileGguf.BaseModel;
+        int headerLength;
+        using (var stream = new MemoryStream(original)) headerLength = (int)GgufReader.Read(stream).DataOffset;
+        var random = new Random(1234);
+        int refused = 0, passed = 0;
+        for (var round = 0; round < 3000; round++)
+        {
+            var bytes = (byte[])original.Clone();
+            for (var flips = random.Next(1, 4); flips > 0; flips--)
+            {
+                var at = random.Next(headerLength);
+                bytes[at] = random.Next(3) switch { 0 => (byte)random.Next(256), 1 => 0xFF, _ => 0 };
+            }
+            using var stream = new MemoryStream(bytes);
+            try
+            {
+                GgufValidator.Validate(GgufReader.Read(stream), bytes.Length);
+                passed++;
+            }
+            catch (InvalidDataException e)
+            {
+                Assert.False(string.IsNullOrWhiteSpace(e.Message));
+                refused++;
+            }
+        }
+        output.WriteLine($"{refused} refused, {passed} passed");
+        Assert.True(refused > 1000, $"{refused} refused");
+    }
+
     [Fact]
     public void ASparseFileClaimingTwoBillionTensorsIsRefusedWithoutAllocating()
     {
