@@ -24,6 +24,13 @@ public sealed class HostileGgufServerTests : IDisposable
         var args = new List<string> { "--port", "0", "--load-mode", "first-use", "--ctx-size", "512", "--cache-dir", _folder,
             "--data-dir", Path.Combine(_folder, "data"), "--model", "demo=" + DemoModel.EnsureBuilt(_folder) };
         foreach (var kind in kinds) args.AddRange(["--model", $"{kind.Name}={kind.Write(_folder)}"]);
+        var mutants = HostileGguf.PassingMutants(24, seed: 99).Select((bytes, i) =>
+        {
+            var path = Path.Combine(_folder, $"mutant-{i}.gguf");
+            File.WriteAllBytes(path, bytes);
+            return (Name: $"mutant-{i}", Path: path);
+        }).ToArray();
+        foreach (var mutant in mutants) args.AddRange(["--model", $"{mutant.Name}={mutant.Path}"]);
         using var server = ServerProcess.Start([.. args]);
         using var http = new HttpClient { BaseAddress = await server.ListeningAsync(Timeout), Timeout = Timeout };
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
@@ -40,7 +47,15 @@ public sealed class HostileGgufServerTests : IDisposable
             Assert.DoesNotContain("Failed to load model", message, StringComparison.Ordinal);
         }
 
-        using var good = await http.PostAsJsonAsync("/v1/chat/completions", Chat("demo"));
+        // What passes the gate reaches llama.cpp, which loads it or says why; either way the process lives on.
+        foreach (var mutant in mutants)
+        {
+            using var response = await http.PostAsJsonAsync("/v1/chat/completions", Chat(mutant.Name));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode is HttpStatusCode.OK || body.Contains("model_load_failed", StringComparison.Ordinal), $"{mutant.Name}: {(int)response.StatusCode} {body}");
+        }
+
+        using var good = await http.PostAsJsonAsync("/v1/chat/completions", Chat("demo", maxTokens: 64));
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
         var reply = JsonDocument.Parse(await good.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(DemoModel.ChatReply, reply.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
@@ -88,5 +103,5 @@ public sealed class HostileGgufServerTests : IDisposable
         }
     }
 
-    private static object Chat(string model) => new { model, messages = new[] { new { role = "user", content = "hi" } }, temperature = 0 };
+    private static object Chat(string model, int maxTokens = 4) => new { model, messages = new[] { new { role = "user", content = "hi" } }, temperature = 0, max_tokens = maxTokens };
 }

@@ -139,6 +139,35 @@ internal static class HostileGguf
     /// <summary>The kinds that crashed the process before the gate, by name.</summary>
     public static readonly string[] Named = ["nested-array-1m", "tensor-count-2g-sparse", "alignment-int32", "block-count-0", "zero-dimension"];
 
+    /// <summary>
+    /// Copies of the base model with 1 to 3 random header bytes changed that our gate still passes (a changed token
+    /// string, score or unused key name): what reaches llama.cpp after the gate, for checking that it survives them.
+    /// </summary>
+    public static IEnumerable<byte[]> PassingMutants(int count, int seed)
+    {
+        var original = BaseModel;
+        int header;
+        using (var stream = new MemoryStream(original)) header = (int)GgufReader.Read(stream).DataOffset;
+        var random = new Random(seed);
+        for (var found = 0; found < count;)
+        {
+            var bytes = (byte[])original.Clone();
+            for (var flips = random.Next(1, 4); flips > 0; flips--)
+                bytes[random.Next(header)] = random.Next(3) switch { 0 => (byte)random.Next(256), 1 => 0xFF, _ => 0 };
+            try
+            {
+                using var stream = new MemoryStream(bytes);
+                GgufValidator.Validate(GgufReader.Read(stream), bytes.Length);
+            }
+            catch (InvalidDataException)
+            {
+                continue;
+            }
+            found++;
+            yield return bytes;
+        }
+    }
+
     private static byte[] DeepArray(int depth)
     {
         // Each level is an array (element type ARRAY, one element) of the next; the innermost is an empty UINT8 array.
