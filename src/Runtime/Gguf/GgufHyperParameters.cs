@@ -28,8 +28,7 @@ internal static class GgufHyperParameters
     {
         var arch = file.Architecture!;
         var p = arch + ".";
-        var context = Required(file, p + "context_length", 1, MaxContext);
-        _ = context;
+        Required(file, p + "context_length", 1, MaxContext);
         var embedding = Required(file, p + "embedding_length", 1, MaxEmbedding);
         var blocks = (int)Required(file, p + "block_count", 1, GgufLimits.MaxBlocks);
 

@@ -29,11 +29,12 @@ internal static partial class ModelMemory
     public static ModelSettings ResolveGpuLayers(ModelSettings settings, ILoggerFactory loggerFactory, ILogger logger)
     {
         if (!settings.GpuLayersAuto) return settings;
-        ModelFileCheck.EnsureReadable(settings.Path);
+        // The gate first, so a hostile file is refused with the same one-line reason as without GPU planning.
+        ModelFileCheck.EnsureValid(settings.Path);
         GgufFile file;
         try
         {
-            file = GgufValidator.ValidateFile(settings.Path);
+            file = GgufReader.ReadFile(settings.Path);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException or EndOfStreamException)
         {

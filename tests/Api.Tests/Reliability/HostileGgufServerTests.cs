@@ -66,6 +66,28 @@ public sealed class HostileGgufServerTests : IDisposable
         Assert.Contains("llama.block_count", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>With <c>--gpu-layers auto</c> the load plans layers from the header first; the gate runs before that plan.</summary>
+    [Fact]
+    public async Task UnderFirstUseWithAutomaticGpuLayersTheSameReasonsReachTheClient()
+    {
+        var kinds = HostileGguf.Kinds.Where(k => HostileGguf.Named.Contains(k.Name)).ToArray();
+        var args = new List<string> { "--port", "0", "--load-mode", "first-use", "--gpu-layers", "auto", "--ctx-size", "512",
+            "--cache-dir", _folder, "--data-dir", Path.Combine(_folder, "data"), "--model", "demo=" + DemoModel.EnsureBuilt(_folder) };
+        foreach (var kind in kinds) args.AddRange(["--model", $"{kind.Name}={kind.Write(_folder)}"]);
+        using var server = ServerProcess.Start([.. args]);
+        using var http = new HttpClient { BaseAddress = await server.ListeningAsync(Timeout), Timeout = Timeout };
+        foreach (var kind in kinds)
+        {
+            using var response = await http.PostAsJsonAsync("/v1/chat/completions", Chat(kind.Name));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable && body.Contains("model_load_failed", StringComparison.Ordinal), $"{kind.Name}: {body}");
+            Assert.Contains(kind.Expected, body, StringComparison.Ordinal);
+            Assert.Contains("is refused: ", body, StringComparison.Ordinal);
+        }
+        using var good = await http.PostAsJsonAsync("/v1/chat/completions", Chat("demo", maxTokens: 64));
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+    }
+
     /// <summary>The kinds that crashed the process before, plus one of each other family and one only llama.cpp refuses.</summary>
     public static TheoryData<string> StartUpKinds() => new(HostileGguf.Named.Concat(
         ["kv-count-huge", "truncated-in-tensor-infos", "head-count-0", "scores-short", "offset-overlaps", "unknown-tensor-type", "n-dims-5",
