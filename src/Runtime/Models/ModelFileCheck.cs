@@ -50,7 +50,7 @@ public static class ModelFileCheck
     }
 
     // Keys and tensor names come from the file: no control characters (log injection) and no megabyte-long lines.
-    private static string OneLine(string text)
+    internal static string OneLine(string text)
     {
         var clean = new string(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim().TrimEnd('.');
         return (clean.Length > 400 ? clean[..400] + "..." : clean) + ".";

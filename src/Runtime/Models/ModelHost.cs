@@ -82,7 +82,7 @@ public sealed class ModelHost : IDisposable
             {
                 // LLamaSharp says only "Failed to load model"; llama.cpp's own reason is in its error log.
                 var reason = NativeLoadErrors.Reason() ?? ex.Message;
-                throw new ModelLoadException($"llama.cpp could not load '{settings.Path}': {reason.ReplaceLineEndings(" ").Trim()}", ex);
+                throw new ModelLoadException($"llama.cpp could not load '{settings.Path}': {ModelFileCheck.OneLine(reason)}", ex);
             }
         }
 
