@@ -39,22 +39,24 @@ internal static class GgufHyperParameters
         if (experts > 0 && used == 0)
             throw GgufValidator.Refuse($"key '{p}expert_used_count' is 0 (or missing) for {experts} experts.");
 
-        var heads = PerLayer(file, p + "attention.head_count", blocks, MaxHeads, required: true);
-        var kvHeads = PerLayer(file, p + "attention.head_count_kv", blocks, MaxHeads, required: false) ?? heads!;
+        // Recurrent architectures (mamba, rwkv) may have no attention heads at all; attention-only ones need them.
+        var attentionOnly = s_attentionOnly.Contains(arch);
+        var heads = PerLayer(file, p + "attention.head_count", blocks, MaxHeads, required: attentionOnly) ?? new long[blocks];
+        var kvHeads = PerLayer(file, p + "attention.head_count_kv", blocks, MaxHeads, required: false) ?? heads;
         var feedForward = PerLayer(file, p + "feed_forward_length", blocks, MaxFeedForward, required: false) ?? new long[blocks];
 
-        if (s_attentionOnly.Contains(arch) && heads!.Any(h => h == 0))
+        if (attentionOnly && heads.Any(h => h == 0))
             throw GgufValidator.Refuse($"key '{p}attention.head_count' is 0 for an attention model.");
         for (var layer = 0; layer < blocks; layer++)
         {
-            if (heads![layer] > 0 && kvHeads[layer] > 0 && heads[layer] % kvHeads[layer] != 0)
+            if (heads[layer] > 0 && kvHeads[layer] > 0 && heads[layer] % kvHeads[layer] != 0)
                 throw GgufValidator.Refuse($"key '{p}attention.head_count_kv' ({kvHeads[layer]}) does not divide '{p}attention.head_count' ({heads[layer]}) in block {layer}.");
             if (heads[layer] > 0 && kvHeads[layer] > heads[layer])
                 throw GgufValidator.Refuse($"key '{p}attention.head_count_kv' ({kvHeads[layer]}) is more than '{p}attention.head_count' ({heads[layer]}) in block {layer}.");
         }
 
         long keyLength = 0, valueLength = 0;
-        if (heads![0] > 0)
+        if (heads[0] > 0)
         {
             var explicitKey = Optional(file, p + "attention.key_length", 1, MaxEmbedding);
             var explicitValue = Optional(file, p + "attention.value_length", 1, MaxEmbedding);

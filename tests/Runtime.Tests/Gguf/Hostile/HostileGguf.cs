@@ -88,6 +88,7 @@ internal static class HostileGguf
         new("block-count-int64", "llama.block_count", raw => raw.Set("llama.block_count", GgufValue.Int64(1))),
         new("context-length-0", "llama.context_length", raw => raw.Set("llama.context_length", GgufValue.UInt32(0))),
         new("embedding-length-0", "llama.embedding_length", raw => raw.Set("llama.embedding_length", GgufValue.UInt32(0))),
+        new("head-count-missing", "llama.attention.head_count", raw => raw.Remove("llama.attention.head_count")),
         new("head-count-0", "llama.attention.head_count", raw => raw.Set("llama.attention.head_count", GgufValue.UInt32(0))),
         new("embedding-not-divisible-by-heads", "llama.embedding_length", raw => raw.Set("llama.attention.head_count", GgufValue.UInt32(3))
             .Set("llama.attention.head_count_kv", GgufValue.UInt32(3))),
