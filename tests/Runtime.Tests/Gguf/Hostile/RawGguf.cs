@@ -152,9 +152,3 @@ internal sealed class RawGguf
         w.Write(bytes);
     }
 }
-
-/// <summary>One metadata entry: key, type tag and the bytes after the tag.</summary>
-internal sealed record RawKv(string Key, uint Type, byte[] Payload);
-
-/// <summary>One tensor info as stored: dimensions in ggml order, type id, offset in the data section.</summary>
-internal sealed record RawTensor(string Name, ulong[] Dims, uint Type, ulong Offset);
