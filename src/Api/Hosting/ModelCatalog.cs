@@ -7,7 +7,7 @@ namespace Llm.Api.Hosting;
 public static class ModelCatalog
 {
     /// <summary>Resolves and checks every model file, so a bad path stops start-up before the server listens.</summary>
-    /// <exception cref="ModelLoadException">A model file is missing, unreadable or not GGUF.</exception>
+    /// <exception cref="ModelLoadException">A model file is missing, unreadable, not GGUF, or refused by the GGUF validator.</exception>
     public static IReadOnlyList<ModelSettings> Resolve(ServerOptions options)
     {
         var models = options.Models.Count > 0
@@ -16,7 +16,7 @@ public static class ModelCatalog
         // Loaded on first use, a bad file fails that model's requests and leaves the others serving.
         if (options.LoadMode == "start")
         {
-            foreach (var model in models) ModelFileCheck.EnsureReadable(model.Path);
+            foreach (var model in models) ModelFileCheck.EnsureValid(model.Path);
         }
         return models;
     }

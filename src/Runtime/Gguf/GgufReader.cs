@@ -15,35 +15,48 @@ public static class GgufReader
         var r = new GgufStreamReader(stream);
         var magic = r.U32();
         if (magic != GgufFormat.Magic)
-            throw new InvalidDataException($"Not a GGUF file (magic 0x{magic:X8}).");
+            throw new InvalidDataException($"not a GGUF file (magic 0x{magic:X8}).");
         var version = r.U32();
         // v1 used 32-bit counts and is long extinct; v2 and v3 share the layout (v3 only adds big-endian files).
         if (version is not (2 or 3))
-            throw new InvalidDataException($"Unsupported GGUF version {version}.");
-        var tensorCount = r.Count(r.U64(), 24);
-        var metadataCount = r.Count(r.U64(), 12);
+            throw new InvalidDataException($"unsupported GGUF version {version}.");
+        // Counts are checked against hard limits before the bytes left: a sparse file can be terabytes of zeros.
+        var tensorCount = Limit(r.U64(), GgufLimits.MaxTensors, "tensor_count");
+        tensorCount = r.Count((ulong)tensorCount, 24, "tensor_count");
+        var metadataCount = Limit(r.U64(), GgufLimits.MaxMetadataEntries, "kv_count");
+        metadataCount = r.Count((ulong)metadataCount, 12, "kv_count");
 
         var metadata = new Dictionary<string, GgufValue>(metadataCount, StringComparer.Ordinal);
         var keys = new List<string>(metadataCount);
         for (var i = 0; i < metadataCount; i++)
         {
             var key = r.String();
-            var value = ReadValue(r, (GgufValueType)r.U32());
+            if (key.Length == 0)
+                throw new InvalidDataException($"metadata key #{i} is empty.");
+            GgufValue value;
+            try
+            {
+                value = ReadValue(r, (GgufValueType)r.U32());
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"key '{key}': {e.Message}", e);
+            }
             if (!metadata.TryAdd(key, value))
-                throw new InvalidDataException($"Duplicate GGUF metadata key '{key}'.");
+                throw new InvalidDataException($"key '{key}' appears twice.");
             keys.Add(key);
         }
 
         var tensors = new List<GgufTensorInfo>(tensorCount);
         for (var i = 0; i < tensorCount; i++)
-            tensors.Add(ReadTensorInfo(r));
+            tensors.Add(ReadTensorInfo(r, i));
 
         var alignment = GgufFormat.DefaultAlignment;
         if (metadata.TryGetValue(GgufFormat.AlignmentKey, out var a))
         {
             alignment = a.Value is uint u && GgufFormat.IsValidAlignment(u)
                 ? u
-                : throw new InvalidDataException($"Invalid {GgufFormat.AlignmentKey} {a} ({a.Type}).");
+                : throw new InvalidDataException($"key '{GgufFormat.AlignmentKey}' is {a} ({a.Type}), expected a power-of-two UINT32.");
         }
         var dataOffset = GgufFormat.Align(r.Position, alignment);
         CheckTensors(stream.CanSeek ? stream.Length : null, alignment, dataOffset, tensors);
@@ -56,7 +69,7 @@ public static class GgufReader
         foreach (var t in tensors)
         {
             if (t.Offset % alignment != 0)
-                throw new InvalidDataException($"Tensor '{t.Name}' has offset {t.Offset}, not a multiple of {alignment}.");
+                throw new InvalidDataException($"tensor '{t.Name}' has offset {t.Offset}, not a multiple of {alignment}.");
             long? size;
             try
             {
@@ -64,19 +77,24 @@ public static class GgufReader
             }
             catch (Exception e) when (e is InvalidDataException or OverflowException)
             {
-                throw new InvalidDataException($"Tensor '{t.Name}' has an invalid shape for {t.Type}.", e);
+                throw new InvalidDataException($"tensor '{t.Name}' has an invalid shape for {t.Type}.", e);
             }
             if (size is { } s && length is { } && dataOffset + t.Offset + s > length)
-                throw new InvalidDataException($"Tensor '{t.Name}' ends past the end of the file ({length} bytes); the file is truncated.");
+                throw new InvalidDataException($"tensor '{t.Name}' ends past the end of the file ({length} bytes); the file is truncated.");
         }
     }
 
-    private static GgufTensorInfo ReadTensorInfo(GgufStreamReader r)
+    private static int Limit(ulong count, int limit, string field) =>
+        count <= (ulong)limit ? (int)count : throw new InvalidDataException($"{field} {count} exceeds the limit of {limit}.");
+
+    private static GgufTensorInfo ReadTensorInfo(GgufStreamReader r, int index)
     {
         var name = r.String();
+        if (name.Length == 0)
+            throw new InvalidDataException($"tensor #{index} has an empty name.");
         var dimensionCount = r.U32();
         if (dimensionCount is 0 or > GgufFormat.MaxDimensions)
-            throw new InvalidDataException($"Tensor '{name}' has {dimensionCount} dimensions.");
+            throw new InvalidDataException($"tensor '{name}' has {dimensionCount} dimensions (1 to {GgufFormat.MaxDimensions}).");
         var shape = new long[dimensionCount];
         for (var d = 0; d < shape.Length; d++)
             shape[d] = Signed(r.U64(), name);
@@ -86,7 +104,7 @@ public static class GgufReader
     }
 
     private static long Signed(ulong value, string tensor) =>
-        value <= long.MaxValue ? (long)value : throw new InvalidDataException($"Tensor '{tensor}' has an out-of-range size or offset.");
+        value <= long.MaxValue ? (long)value : throw new InvalidDataException($"tensor '{tensor}' has an out-of-range size or offset.");
 
     private static GgufValue ReadValue(GgufStreamReader r, GgufValueType type) => type switch
     {
@@ -102,30 +120,33 @@ public static class GgufReader
         GgufValueType.UInt64 => GgufValue.UInt64(r.U64()),
         GgufValueType.Int64 => GgufValue.Int64(r.I64()),
         GgufValueType.Float64 => GgufValue.Float64(r.F64()),
-        GgufValueType.Array => ReadArray(r),
-        _ => throw new InvalidDataException($"Unknown GGUF value type {(uint)type} at offset {r.Position - 4}."),
+        GgufValueType.Array => ReadArray(r, 1),
+        _ => throw new InvalidDataException($"unknown GGUF value type {(uint)type} at offset {r.Position - 4}."),
     };
 
-    private static GgufValue ReadArray(GgufStreamReader r)
+    // Depth-limited rather than unbounded: a file of arrays nested a million deep must not overflow the stack.
+    private static GgufValue ReadArray(GgufStreamReader r, int depth)
     {
+        if (depth > GgufLimits.MaxArrayDepth)
+            throw new InvalidDataException($"arrays are nested more than {GgufLimits.MaxArrayDepth} deep at offset {r.Position}.");
         var elementType = (GgufValueType)r.U32();
         var raw = r.U64();
         System.Array items = elementType switch
         {
-            GgufValueType.UInt8 => Fill(r.Count(raw, 1), r.U8),
-            GgufValueType.Int8 => Fill(r.Count(raw, 1), r.I8),
-            GgufValueType.UInt16 => Fill(r.Count(raw, 2), r.U16),
-            GgufValueType.Int16 => Fill(r.Count(raw, 2), r.I16),
-            GgufValueType.UInt32 => Fill(r.Count(raw, 4), r.U32),
-            GgufValueType.Int32 => Fill(r.Count(raw, 4), r.I32),
-            GgufValueType.Float32 => Fill(r.Count(raw, 4), r.F32),
-            GgufValueType.Bool => Fill(r.Count(raw, 1), r.Bool),
-            GgufValueType.String => Fill(r.Count(raw, 8), r.String),
-            GgufValueType.UInt64 => Fill(r.Count(raw, 8), r.U64),
-            GgufValueType.Int64 => Fill(r.Count(raw, 8), r.I64),
-            GgufValueType.Float64 => Fill(r.Count(raw, 8), r.F64),
-            GgufValueType.Array => Fill(r.Count(raw, 12), () => ReadArray(r)),
-            _ => throw new InvalidDataException($"Unknown GGUF array element type {(uint)elementType}."),
+            GgufValueType.UInt8 => Fill(r.Count(raw, 1, "array length"), r.U8),
+            GgufValueType.Int8 => Fill(r.Count(raw, 1, "array length"), r.I8),
+            GgufValueType.UInt16 => Fill(r.Count(raw, 2, "array length"), r.U16),
+            GgufValueType.Int16 => Fill(r.Count(raw, 2, "array length"), r.I16),
+            GgufValueType.UInt32 => Fill(r.Count(raw, 4, "array length"), r.U32),
+            GgufValueType.Int32 => Fill(r.Count(raw, 4, "array length"), r.I32),
+            GgufValueType.Float32 => Fill(r.Count(raw, 4, "array length"), r.F32),
+            GgufValueType.Bool => Fill(r.Count(raw, 1, "array length"), r.Bool),
+            GgufValueType.String => Fill(r.Count(raw, 8, "array length"), r.String),
+            GgufValueType.UInt64 => Fill(r.Count(raw, 8, "array length"), r.U64),
+            GgufValueType.Int64 => Fill(r.Count(raw, 8, "array length"), r.I64),
+            GgufValueType.Float64 => Fill(r.Count(raw, 8, "array length"), r.F64),
+            GgufValueType.Array => Fill(r.Count(raw, 12, "array length"), () => ReadArray(r, depth + 1)),
+            _ => throw new InvalidDataException($"unknown GGUF array element type {(uint)elementType}."),
         };
         return GgufValue.WrapArray(elementType, items);
     }

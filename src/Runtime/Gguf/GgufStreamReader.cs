@@ -29,12 +29,12 @@ internal sealed class GgufStreamReader(Stream stream)
     {
         0 => false,
         1 => true,
-        var b => throw new InvalidDataException($"Invalid GGUF bool byte {b} at offset {Position - 1}."),
+        var b => throw new InvalidDataException($"invalid bool byte {b} at offset {Position - 1}."),
     };
 
     public string String()
     {
-        var length = Count(U64(), 1);
+        var length = Count(U64(), 1, "string length");
         if (length == 0)
             return "";
         var bytes = length <= 256 ? stackalloc byte[length] : new byte[length];
@@ -43,12 +43,18 @@ internal sealed class GgufStreamReader(Stream stream)
         return Encoding.UTF8.GetString(bytes);
     }
 
-    /// <summary>Validates a count read from the file against the bytes left, given a minimum size per item.</summary>
-    public int Count(ulong count, int minBytesPerItem)
+    /// <summary>
+    /// Validates a count read from the file against the bytes left in the file and in the header budget
+    /// (<see cref="GgufLimits.MaxHeaderBytes"/>), given a minimum size per item, so nothing is allocated for items
+    /// the file cannot hold.
+    /// </summary>
+    public int Count(ulong count, int minBytesPerItem, string what)
     {
-        var remaining = _length is { } len ? len - Position : int.MaxValue;
+        var remaining = _length is { } len ? len - Position : long.MaxValue;
         if (count > int.MaxValue || (long)count * minBytesPerItem > remaining)
-            throw new InvalidDataException($"GGUF count {count} at offset {Position} exceeds the data left in the file.");
+            throw new InvalidDataException($"{what} {count} at offset {Position} exceeds the data left in the file.");
+        if ((long)count * minBytesPerItem > GgufLimits.MaxHeaderBytes - Position)
+            throw new InvalidDataException($"{what} {count} at offset {Position} exceeds the header limit of {GgufLimits.MaxHeaderBytes} bytes.");
         return (int)count;
     }
 
@@ -61,7 +67,7 @@ internal sealed class GgufStreamReader(Stream stream)
         }
         catch (EndOfStreamException e)
         {
-            throw new InvalidDataException($"GGUF file ends early at offset {Position}.", e);
+            throw new InvalidDataException($"the file ends early at offset {Position}.", e);
         }
         Position += n;
         return span;

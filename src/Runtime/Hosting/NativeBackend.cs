@@ -21,7 +21,11 @@ public static class NativeBackend
             var logger = loggerFactory.CreateLogger("llama.cpp");
             NativeLogConfig.llama_log_set((level, message) =>
             {
-                if (level == LLamaLogLevel.Error) logger.LogWarning("{Message}", message.TrimEnd());
+                if (level == LLamaLogLevel.Error)
+                {
+                    Models.NativeLoadErrors.Record(message);
+                    logger.LogWarning("{Message}", message.TrimEnd());
+                }
                 else if (logger.IsEnabled(LogLevel.Trace)) logger.LogTrace("{Message}", message.TrimEnd());
             });
             s_configured = true;

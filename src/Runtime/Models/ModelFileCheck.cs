@@ -1,6 +1,11 @@
+using Llm.Runtime.Gguf;
+
 namespace Llm.Runtime.Models;
 
-/// <summary>Cheap checks of a model path, so a typo fails at start-up with a clear reason instead of a native error.</summary>
+/// <summary>
+/// Checks of a model file before llama.cpp sees it: a typo fails with a clear reason instead of a native error, and a
+/// hostile or corrupt GGUF is refused (see <see cref="GgufValidator"/>) instead of aborting the process inside llama.cpp.
+/// </summary>
 public static class ModelFileCheck
 {
     private static ReadOnlySpan<byte> GgufMagic => "GGUF"u8;
@@ -23,5 +28,31 @@ public static class ModelFileCheck
         {
             throw new ModelLoadException($"Model file '{path}' cannot be read: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>Throws unless the file is readable and passes <see cref="GgufValidator"/> as a full model.</summary>
+    /// <exception cref="ModelLoadException">The reason, in one line naming the key or tensor.</exception>
+    public static void EnsureValid(string path)
+    {
+        EnsureReadable(path);
+        try
+        {
+            GgufValidator.ValidateFile(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ModelLoadException($"Model file '{path}' is refused: {OneLine(ex.Message)}", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelLoadException($"Model file '{path}' cannot be read: {OneLine(ex.Message)}", ex);
+        }
+    }
+
+    // Keys and tensor names come from the file: no control characters (log injection) and no megabyte-long lines.
+    internal static string OneLine(string text)
+    {
+        var clean = new string(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim().TrimEnd('.');
+        return (clean.Length > 400 ? clean[..400] + "..." : clean) + ".";
     }
 }

@@ -54,7 +54,7 @@ public sealed class ModelHost : IDisposable
     public static ModelHost Load(ModelSettings settings, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ModelFileCheck.EnsureReadable(settings.Path);
+        ModelFileCheck.EnsureValid(settings.Path);
         NativeBackend.EnsureConfigured(loggerFactory);
         var threads = settings.Threads > 0 ? settings.Threads : PhysicalCores.Count;
         var engineOptions = new EngineOptions
@@ -78,13 +78,18 @@ public sealed class ModelHost : IDisposable
         };
 
         LLamaWeights weights;
-        try
+        using (NativeLoadErrors.Capture())
         {
-            weights = LLamaWeights.LoadFromFile(parameters);
-        }
-        catch (Exception ex) when (ex is LLama.Exceptions.RuntimeError or InvalidOperationException)
-        {
-            throw new ModelLoadException($"llama.cpp could not load '{settings.Path}': {ex.Message}", ex);
+            try
+            {
+                weights = LLamaWeights.LoadFromFile(parameters);
+            }
+            catch (Exception ex) when (ex is LLama.Exceptions.RuntimeError or InvalidOperationException)
+            {
+                // LLamaSharp says only "Failed to load model"; llama.cpp's own reason is in its error log.
+                var reason = NativeLoadErrors.Reason() ?? ex.Message;
+                throw new ModelLoadException($"llama.cpp could not load '{settings.Path}': {ModelFileCheck.OneLine(reason)}", ex);
+            }
         }
 
         try

@@ -13,7 +13,8 @@ internal static partial class ModelMemory
     {
         try
         {
-            var file = GgufReader.ReadFile(settings.Path);
+            // Validated first: the footprint sizes arrays by block_count, which a hostile file sets to billions.
+            var file = GgufValidator.ValidateFile(settings.Path);
             var footprint = ModelFootprint.From(file);
             return footprint.WeightBytes + footprint.KvBytes(ContextTokens(settings, file));
         }
@@ -28,7 +29,8 @@ internal static partial class ModelMemory
     public static ModelSettings ResolveGpuLayers(ModelSettings settings, ILoggerFactory loggerFactory, ILogger logger)
     {
         if (!settings.GpuLayersAuto) return settings;
-        ModelFileCheck.EnsureReadable(settings.Path);
+        // The gate first, so a hostile file is refused with the same one-line reason as without GPU planning.
+        ModelFileCheck.EnsureValid(settings.Path);
         GgufFile file;
         try
         {

@@ -31,14 +31,16 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task TruncatedGgufFailsItsLoadAndExitsNonZero()
+    public async Task TruncatedGgufIsRefusedBeforeStartUpWithOneLine()
     {
         var path = Path.Combine(_folder, "truncated.gguf");
         var whole = await File.ReadAllBytesAsync(DemoModel.EnsureBuilt(_folder));
         await File.WriteAllBytesAsync(path, whole[..(whole.Length / 2)]);
         using var server = ServerProcess.Start("--port", "0", "--model", "cut=" + path);
         Assert.Equal(1, await server.WaitForExitAsync(Timeout));
-        Assert.Contains("Model load failed: cut:", server.Output);
+        var line = Assert.Single(server.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"llm: Model file '{path}' is refused: tensor 'blk.0.", line.Trim(), StringComparison.Ordinal);
+        Assert.EndsWith($"' ends past the end of the file ({whole.Length / 2} bytes); the file is truncated.", line.Trim(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -66,6 +66,7 @@ public sealed class GgufLlamaCppTests(ITestOutputHelper output) : IDisposable
             output.WriteLine($"{t.Name} {t.Type} [{string.Join(",", t.Shape)}] @{t.Offset} {t.ByteSize}");
         Assert.Contains(file.Tensors, t => t.Type == GgufTensorType.Q4_K);
         AssertTensorsTileTheDataSection(file, new FileInfo(quantized).Length);
+        GgufValidator.Validate(file, new FileInfo(quantized).Length);
         Assert.Equal(DemoModel.VocabularySize, file.Metadata["tokenizer.ggml.tokens"].Count);
     }
 
