@@ -186,9 +186,14 @@ public sealed class InferenceEngineTests(HostFixture fixture) : IClassFixture<Ho
 
         Assert.Equal(DemoModel.GreedyContinuation('x', 12).Text, text.ToString());
         Assert.True(threads.Count >= 4, $"only {threads.Count} updates");
-        // The first update may already be waiting when the reader starts; the last comes from the thread pool.
+        // Updates already waiting when the reader starts (several on a loaded machine) are read on the reader's own
+        // thread; every later one resumes it on the engine thread. The last comes from the thread pool.
         var middle = threads.Skip(1).SkipLast(1).ToList();
-        if (inline) Assert.All(middle, name => Assert.Equal("llm-engine", name));
+        if (inline)
+        {
+            Assert.Contains("llm-engine", middle);
+            Assert.All(middle.SkipWhile(name => name == threads[0]), name => Assert.Equal("llm-engine", name));
+        }
         else Assert.DoesNotContain("llm-engine", threads);
         Assert.NotEqual("llm-engine", threads[^1]);
     }
