@@ -67,8 +67,14 @@ public sealed class JinjaTemplate
         }
         catch (Exception ex) when (ex is not JinjaException and not OperationCanceledException)
         {
-            // Callers handle one family of exceptions; anything else escaping here is an engine gap.
-            throw new JinjaRuntimeException($"{ex.GetType().Name}: {ex.Message}");
+            // Callers handle one family of exceptions; anything else escaping here is an engine gap, named as Python would.
+            throw new JinjaRuntimeException(ex switch
+            {
+                OverflowException => "OverflowError: integer result does not fit in 64 bits",
+                ArgumentOutOfRangeException or IndexOutOfRangeException => "ValueError: argument out of range",
+                ArgumentException or FormatException => $"ValueError: {ex.Message}",
+                _ => $"RuntimeError: {ex.Message}",
+            });
         }
         return context.Output.ToString();
     }

@@ -174,7 +174,7 @@ internal static class PyOps
         FailIfUndefined(x, y);
         if (IsNumber(x) && IsNumber(y))
         {
-            return IsIntLike(x) && IsIntLike(y) ? (object)(ToLong(x) + ToLong(y)) : ToDouble(x) + ToDouble(y);
+            return IsIntLike(x) && IsIntLike(y) ? (object)checked(ToLong(x) + ToLong(y)) : ToDouble(x) + ToDouble(y);
         }
         switch (x)
         {
@@ -200,7 +200,7 @@ internal static class PyOps
         FailIfUndefined(x, y);
         if (IsNumber(x) && IsNumber(y))
         {
-            return IsIntLike(x) && IsIntLike(y) ? (object)(ToLong(x) - ToLong(y)) : ToDouble(x) - ToDouble(y);
+            return IsIntLike(x) && IsIntLike(y) ? (object)checked(ToLong(x) - ToLong(y)) : ToDouble(x) - ToDouble(y);
         }
         throw Unsupported("-", x, y);
     }
@@ -210,7 +210,7 @@ internal static class PyOps
         FailIfUndefined(x, y);
         if (IsNumber(x) && IsNumber(y))
         {
-            return IsIntLike(x) && IsIntLike(y) ? (object)(ToLong(x) * ToLong(y)) : ToDouble(x) * ToDouble(y);
+            return IsIntLike(x) && IsIntLike(y) ? (object)checked(ToLong(x) * ToLong(y)) : ToDouble(x) * ToDouble(y);
         }
         if (x is string s && IsIntLike(y))
         {
@@ -304,10 +304,12 @@ internal static class PyOps
         {
             if (IsIntLike(x) && IsIntLike(y) && ToLong(y) >= 0)
             {
+                // By squaring, checked: Python's ints are unbounded, ours are 64-bit, so an overflow is an error, not a wrap.
                 long result = 1, b = ToLong(x);
-                for (var e = ToLong(y); e > 0; e--)
+                for (var e = ToLong(y); e > 0; e >>= 1)
                 {
-                    result *= b;
+                    if ((e & 1) != 0) result = checked(result * b);
+                    if (e > 1) b = checked(b * b);
                 }
                 return result;
             }
@@ -318,7 +320,7 @@ internal static class PyOps
 
     public static object? Negate(object? x) => x switch
     {
-        long l => (object)(-l),
+        long l => (object)checked(-l),
         double d => -d,
         bool b => b ? -1L : 0L,
         Undefined u => throw u.Fail(),
