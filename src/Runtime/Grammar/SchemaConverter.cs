@@ -15,20 +15,36 @@ internal sealed partial class SchemaConverter
     private readonly JsonElement _document;
     private readonly GbnfRuleSet _rules;
     private readonly int _maxDepth;
+    private readonly JsonSchemaGrammarOptions _options;
     private int _depth;
+    private int _subschemas;
+    private int _properties;
+    private int _enumValues;
 
     public SchemaConverter(JsonElement document, JsonSchemaGrammarOptions options)
     {
         _document = document;
         _rules = new GbnfRuleSet(options);
         _maxDepth = options.MaxDepth;
+        _options = options;
     }
 
     public string Convert()
     {
         _rules.Reserve("root");
         DefineReferenced("#", _document, "root");
-        return _rules.Render();
+        var grammar = _rules.Render();
+        if (grammar.Length > _options.MaxGrammarLength)
+            throw new JsonSchemaGrammarException("$schema", "#", $"The schema's grammar would be {grammar.Length} characters; at most {_options.MaxGrammarLength} are supported");
+        return grammar;
+    }
+
+    // Breadth budgets: each counter only grows, so the total work is bounded whatever the schema's shape.
+    private void Spend(ref int counter, int amount, int limit, string keyword, string path, string what)
+    {
+        counter += amount;
+        if (counter > limit)
+            throw new JsonSchemaGrammarException(keyword, Shortened(path), $"The schema has more than {limit} {what}; that is the most supported");
     }
 
     private string Visit(JsonElement schema, string path, string hint)
@@ -38,6 +54,7 @@ internal sealed partial class SchemaConverter
             throw new JsonSchemaGrammarException(OwningKeyword(path), Shortened(path), $"The schema nests more than {_maxDepth} levels (subschemas and followed '$ref's together)");
         if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
             throw new JsonSchemaGrammarException(OwningKeyword(path), Shortened(path), "The schema nests too deeply for the thread's stack");
+        Spend(ref _subschemas, 1, _options.MaxSubschemas, OwningKeyword(path), path, "subschemas");
         try
         {
             return VisitCore(schema, path, hint);
@@ -138,6 +155,7 @@ internal sealed partial class SchemaConverter
     {
         if (values.ValueKind != JsonValueKind.Array || values.GetArrayLength() == 0)
             throw new JsonSchemaGrammarException("enum", path, "'enum' must be a non-empty array");
+        Spend(ref _enumValues, values.GetArrayLength(), _options.MaxEnumValues, "enum", path, "'enum' values in all");
         return string.Join(" | ", values.EnumerateArray().Select(LiteralValue).Distinct());
     }
 
