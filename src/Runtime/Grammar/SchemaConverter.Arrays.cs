@@ -51,7 +51,7 @@ internal sealed partial class SchemaConverter
         if (tupleLength == 0)
         {
             // Plain list: item ("," item){min-1,max-1}, optional as a whole when min is 0.
-            var more = Gbnf.Repeat(_rules.Add($"{hint}-more", $"{comma} {restItem}"), Math.Max(min - 1, 0), maxLength - 1);
+            var more = Repeated($"{hint}-items", _rules.Add($"{hint}-more", $"{comma} {restItem}"), Math.Max(min - 1, 0), maxLength - 1);
             var list = Join(restItem!, more);
             return min == 0 ? $"{open} ( {list} )? {close}" : $"{open} {list} {close}";
         }
@@ -59,7 +59,7 @@ internal sealed partial class SchemaConverter
         // Tuple: positions below minItems are required, later ones optional, each nested inside the previous.
         var tail = "";
         if (restItem is not null && (maxLength is null || maxLength > tupleLength))
-            tail = Gbnf.Repeat(_rules.Add($"{hint}-more", $"{comma} {restItem}"), Math.Max(min - tupleLength, 0), maxLength - tupleLength);
+            tail = Repeated($"{hint}-items", _rules.Add($"{hint}-more", $"{comma} {restItem}"), Math.Max(min - tupleLength, 0), maxLength - tupleLength);
         for (var i = tupleLength - 1; i >= 0; i--)
         {
             var item = ItemRule(prefix[i], Child(Child(path, prefixKeyword), i.ToString(System.Globalization.CultureInfo.InvariantCulture)), $"{hint}-{i}");

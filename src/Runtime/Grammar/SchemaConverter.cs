@@ -19,7 +19,7 @@ internal sealed partial class SchemaConverter
     private int _depth;
     private int _subschemas;
     private int _properties;
-    private int _enumValues;
+    private int _alternatives;
 
     public SchemaConverter(JsonElement document, JsonSchemaGrammarOptions options)
     {
@@ -128,6 +128,7 @@ internal sealed partial class SchemaConverter
         var keyword = LastSegment(path);
         if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
             throw new JsonSchemaGrammarException(keyword, path, $"'{keyword}' must be a non-empty array of schemas");
+        Spend(ref _alternatives, list.GetArrayLength(), _options.MaxAlternatives, keyword, path, "alternatives ('enum' values and 'anyOf'/'oneOf' branches) in all");
         var branches = new List<string>();
         var i = 0;
         foreach (var branch in list.EnumerateArray())
@@ -155,7 +156,7 @@ internal sealed partial class SchemaConverter
     {
         if (values.ValueKind != JsonValueKind.Array || values.GetArrayLength() == 0)
             throw new JsonSchemaGrammarException("enum", path, "'enum' must be a non-empty array");
-        Spend(ref _enumValues, values.GetArrayLength(), _options.MaxEnumValues, "enum", path, "'enum' values in all");
+        Spend(ref _alternatives, values.GetArrayLength(), _options.MaxAlternatives, "enum", path, "alternatives ('enum' values and 'anyOf'/'oneOf' branches) in all");
         return string.Join(" | ", values.EnumerateArray().Select(LiteralValue).Distinct());
     }
 
@@ -186,7 +187,18 @@ internal sealed partial class SchemaConverter
         var max = Count(schema, "maxLength", path);
         if (min == 0 && max is null) return _rules.Primitive("string");
         CheckRange(min, max, "maxLength", path);
-        return $"{quote} {Gbnf.Repeat(_rules.Primitive("char"), min, max)} {quote} {space}";
+        return $"{quote} {Repeated("chars", _rules.Primitive("char"), min, max)} {quote} {space}";
+    }
+
+    /// <summary>
+    /// A bounded repetition as a rule of its own. llama.cpp counts the rules a repetition generates into any group
+    /// around it, and refuses a group repeated (or made optional) whose count reaches its threshold; a rule reference
+    /// counts as one, so named, a repetition can sit anywhere.
+    /// </summary>
+    private string Repeated(string hint, string item, int min, int? max)
+    {
+        var repeated = Gbnf.Repeat(item, min, max);
+        return repeated.Length == 0 || Gbnf.IsSymbol(repeated) ? repeated : _rules.Add(hint, repeated);
     }
 
     private static bool IsNonNegative(JsonElement schema) =>

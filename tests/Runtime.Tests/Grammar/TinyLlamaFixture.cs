@@ -37,7 +37,12 @@ public sealed class TinyLlamaFixture : IDisposable
     public Generation Generate(string gbnf, uint seed, int maxTokens, string prompt = "Answer in JSON:")
     {
         using var chain = CreateChain(gbnf, seed);
+        return Generate(chain, maxTokens, prompt);
+    }
 
+    /// <summary>Samples with <paramref name="chain"/> (the caller keeps it) until end-of-generation or <paramref name="maxTokens"/>.</summary>
+    public Generation Generate(SafeLLamaSamplerChainHandle chain, int maxTokens, string prompt = "Answer in JSON:")
+    {
         var handle = _context.NativeHandle;
         handle.MemoryClear();
         var tokens = _context.Tokenize(prompt, addBos: true);
