@@ -109,6 +109,19 @@ public sealed class HostileGrammarProcessTests(DemoServerProcessFixture server) 
         await server.AssertAliveAsync();
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_tool_whose_parameters_use_their_own_defs_is_called(bool stream)
+    {
+        var body = $$"""{{{Messages}},"max_tokens":200,"temperature":1,"seed":2,"stream":{{(stream ? "true" : "false")}},{{Tools("""{"type":"object","properties":{"x":{"$ref":"#/$defs/t"}},"required":["x"],"$defs":{"t":{"type":"string","maxLength":3}}}""")}}}""";
+        using var response = await server.Http.PostAsync("/v1/chat/completions", Sse.Json(body.Replace("\"max_tokens\":4,", "")));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {text}");
+        Assert.True(text.Contains("tool_calls"), text[..Math.Min(text.Length, 3000)]);
+        await server.AssertAliveAsync();
+    }
+
     private static string Bias(IEnumerable<int> tokens) => "{" + string.Join(",", tokens.Select(t => $"\"{t}\":-100")) + "}";
 
     // Demo vocabulary: 356 tokens. Every token banned, every token but a few (which the grammar forbids or not),
