@@ -51,7 +51,17 @@ public static class ChatCompletionsEndpoints
             Logprobs = request.Logprobs == true ? request.TopLogprobs ?? 0 : null,
             CachePartition = cachePartition,
         };
-        var streams = ChoiceSubmitter.Submit(model, [prompt], choices, template, _ => "messages", cancellationToken);
+        List<GenerationStream> streams;
+        try
+        {
+            streams = ChoiceSubmitter.Submit(model, [prompt], choices, template, _ => "messages", cancellationToken);
+        }
+        catch (GrammarRejectedException ex)
+        {
+            // Before any byte of the response: the grammar is parsed when the request is queued, not when it runs.
+            var param = tools is { Mode: not ToolChoiceMode.Auto } ? "tools" : "response_format";
+            throw OpenAiException.InvalidRequest($"'{param}' cannot be enforced: {ex.Message}", param, "invalid_grammar");
+        }
 
         var reply = new ChatReply(ResponseIds.New("chatcmpl-"), ResponseIds.Now(), modelName, tools, model.Template.ToolCallFormat);
         if (request.Stream == true)

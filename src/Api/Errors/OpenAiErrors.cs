@@ -17,6 +17,7 @@ public static class OpenAiErrors
         ChatTemplateException { Limit: not null } e => OpenAiException.InvalidRequest(e.Message, "messages", "template_limit_exceeded"),
         ChatTemplateException e => OpenAiException.InvalidRequest(e.Message, "messages", "chat_template_error"),
         InvalidInputException e => OpenAiException.InvalidRequest(e.Message, e.Parameter),
+        GrammarRejectedException e => OpenAiException.InvalidRequest(e.Message, null, "invalid_grammar"),
         ModelNotFoundException e => new OpenAiException(StatusCodes.Status404NotFound, e.Message, "invalid_request_error", "model", "model_not_found"),
         ModelNotReadyException e => new OpenAiException(StatusCodes.Status503ServiceUnavailable, e.Message, "server_error", "model", "model_not_ready") { RetryAfter = TimeSpan.FromSeconds(1) },
         ModelLoadException e => new OpenAiException(StatusCodes.Status503ServiceUnavailable, e.Message, "server_error", "model", "model_load_failed"),

@@ -69,7 +69,7 @@ internal static class SamplingMapper
             throw OpenAiException.OutOfRange(param, $"must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}");
     }
 
-    // OpenAI biases are -100..100 added to logits; -100 is documented as a ban, so it becomes one exactly.
+    // OpenAI biases are -100..100 added to logits; -100 is documented as a ban, so it becomes one (finite: see BannedBias).
     private static Dictionary<int, float> LogitBias(IReadOnlyDictionary<string, float>? biases)
     {
         var result = new Dictionary<int, float>();
@@ -80,7 +80,7 @@ internal static class SamplingMapper
                 throw OpenAiException.InvalidRequest($"Invalid key '{key}' in 'logit_bias': keys must be token ids.", "logit_bias");
             if (float.IsNaN(bias) || bias < -100 || bias > 100)
                 throw OpenAiException.OutOfRange("logit_bias", "biases must be between -100 and 100");
-            result[token] = bias <= -100 ? float.NegativeInfinity : bias;
+            result[token] = bias <= -100 ? SamplingParams.BannedBias : bias;
         }
         return result;
     }

@@ -6,8 +6,12 @@ namespace Llm.Runtime.Grammar;
 /// <summary>Spelling of GBNF terminals and rule names as llama.cpp's grammar parser reads them.</summary>
 internal static class Gbnf
 {
-    /// <summary>llama.cpp rejects repetition bounds above 2000 (MAX_REPETITION_THRESHOLD), so larger ones are dropped.</summary>
-    public const int MaxRepetition = 2000;
+    /// <summary>
+    /// The largest repetition bound llama.cpp accepts on a single symbol: its parser refuses a repetition when the
+    /// repeated item's elements times the bound reach MAX_REPETITION_THRESHOLD (2000), so a lone symbol goes to
+    /// 1999, and a three-element group only to 666 (measured). <see cref="Repeat"/> therefore takes single symbols only.
+    /// </summary>
+    public const int MaxRepetition = 1999;
 
     /// <summary>A quoted literal. Non-ASCII is escaped so the text survives any marshalling of the grammar string.</summary>
     public static string Literal(string text)
@@ -59,10 +63,11 @@ internal static class Gbnf
     /// <summary>
     /// <paramref name="item"/> repeated between <paramref name="min"/> and <paramref name="max"/> times
     /// (null: unbounded; above <see cref="MaxRepetition"/> also unbounded). <paramref name="item"/> must be a single
-    /// symbol or a parenthesised group. Empty when <paramref name="max"/> is 0.
+    /// rule name or character class (one element), or llama.cpp's threshold is lower. Empty when <paramref name="max"/> is 0.
     /// </summary>
     public static string Repeat(string item, int min, int? max)
     {
+        if (item.Contains(' ')) throw new ArgumentException("A repeated item must be one element.", nameof(item));
         if (max is > MaxRepetition) max = null;
         return (min, max) switch
         {

@@ -22,7 +22,11 @@ namespace Llm.Runtime.Grammar;
 /// <para>Narrower than JSON Schema, and still valid against it: properties are written in schema order; when
 /// <c>properties</c> is given without <c>additionalProperties</c>, no extra properties are allowed; a tuple without
 /// <c>items</c> gets no extra items unless <c>minItems</c> needs them; numbers have at most 16 significant digits.
-/// Repetition bounds above 2000 (e.g. maxLength 5000) are treated as unbounded, as llama.cpp rejects them.</para>
+/// Upper repetition bounds above 1999 (e.g. maxLength 5000) are treated as unbounded, as llama.cpp rejects them;
+/// lower bounds above 1999 (minLength, minItems) are rejected.</para>
+/// <para>Bounded breadth (see <see cref="JsonSchemaGrammarOptions"/>): at most 10,000 subschemas, 1,000 properties,
+/// 1,000 alternatives (enum values and anyOf/oneOf branches), 100 prefixItems per array, and 256 Ki characters of
+/// GBNF; past one, <see cref="JsonSchemaGrammarException"/> names the keyword and the limit.</para>
 /// <para>Rejected with <see cref="JsonSchemaGrammarException"/>: <c>not</c>, <c>if</c>/<c>then</c>/<c>else</c>,
 /// <c>pattern</c>, <c>patternProperties</c>, <c>propertyNames</c>, <c>dependentRequired</c>, <c>dependentSchemas</c>,
 /// <c>dependencies</c>, <c>unevaluated*</c>, <c>contains</c>, <c>min/maxContains</c>, <c>min/maxProperties</c>,
@@ -43,7 +47,7 @@ public static class JsonSchemaGrammar
     public static string AnyJsonObject => AnyObject.Value;
 
     /// <summary>The GBNF for <paramref name="schema"/>, with root rule <c>root</c>.</summary>
-    /// <exception cref="JsonSchemaGrammarException">The schema uses an unsupported keyword, is invalid, or nests deeper than <see cref="JsonSchemaGrammarOptions.MaxDepth"/>.</exception>
+    /// <exception cref="JsonSchemaGrammarException">The schema uses an unsupported keyword, is invalid, nests deeper than <see cref="JsonSchemaGrammarOptions.MaxDepth"/>, or is wider than one of the other limits of <paramref name="options"/>.</exception>
     public static string FromSchema(JsonElement schema, JsonSchemaGrammarOptions? options = null)
     {
         options ??= JsonSchemaGrammarOptions.Default;

@@ -25,4 +25,33 @@ public sealed record JsonSchemaGrammarOptions
     /// from exhausting the thread's stack.
     /// </summary>
     public int MaxDepth { get; init; } = 128;
+
+    /// <summary>
+    /// The most subschemas a schema may hold in all, counting each one visited (a <c>$ref</c> target once): 10,000.
+    /// Together with the limits below it bounds the breadth of a schema as <see cref="MaxDepth"/> bounds its depth.
+    /// </summary>
+    public int MaxSubschemas { get; init; } = 10_000;
+
+    /// <summary>
+    /// The most properties all objects of a schema may declare together: 1,000. Each optional property adds two
+    /// alternatives llama.cpp must walk when it parses the grammar (measured: 1,000 optional properties 20-40 ms,
+    /// 5,000 about 0.5 s, on one core of a loaded machine).
+    /// </summary>
+    public int MaxProperties { get; init; } = 1_000;
+
+    /// <summary>
+    /// The most alternatives a schema may list in all, counting <c>enum</c> values and <c>anyOf</c> / <c>oneOf</c>
+    /// branches: 1,000. llama.cpp's grammar parser is superlinear in the alternatives of one rule (measured: 1,000
+    /// enum values 10 ms, 10,000 values 0.4 s, 100,000 values 14 s, during which the request's thread is busy).
+    /// </summary>
+    public int MaxAlternatives { get; init; } = 1_000;
+
+    /// <summary>The most schemas one <c>prefixItems</c> (or array-form <c>items</c>) may list: 100. Each nests one group deeper.</summary>
+    public int MaxPrefixItems { get; init; } = 100;
+
+    /// <summary>
+    /// The longest generated GBNF text, in characters: 262,144 (256 Ki). The grammar of 1,000 optional properties
+    /// (197 K characters) parses in about 30 ms; one of 20,000 plain rules (650 K characters) in about 26 ms.
+    /// </summary>
+    public int MaxGrammarLength { get; init; } = 256 * 1024;
 }

@@ -32,6 +32,8 @@ internal sealed partial class SchemaConverter
         var open = $"\"[\" {space}";
         var close = $"\"]\" {space}";
         var prefixCount = hasPrefix ? prefix.GetArrayLength() : 0;
+        if (prefixCount > _options.MaxPrefixItems)
+            throw new JsonSchemaGrammarException(prefixKeyword, Child(path, prefixKeyword), $"'{prefixKeyword}' has {prefixCount} schemas; at most {_options.MaxPrefixItems} are supported");
 
         // Extra items beyond the tuple: none if 'false'; any value if absent after a tuple (JSON Schema allows
         // them, but only minItems should make a model write them).
@@ -49,7 +51,7 @@ internal sealed partial class SchemaConverter
         if (tupleLength == 0)
         {
             // Plain list: item ("," item){min-1,max-1}, optional as a whole when min is 0.
-            var more = Gbnf.Repeat($"( {comma} {restItem} )", Math.Max(min - 1, 0), maxLength - 1);
+            var more = Repeated($"{hint}-items", _rules.Add($"{hint}-more", $"{comma} {restItem}"), Math.Max(min - 1, 0), maxLength - 1);
             var list = Join(restItem!, more);
             return min == 0 ? $"{open} ( {list} )? {close}" : $"{open} {list} {close}";
         }
@@ -57,7 +59,7 @@ internal sealed partial class SchemaConverter
         // Tuple: positions below minItems are required, later ones optional, each nested inside the previous.
         var tail = "";
         if (restItem is not null && (maxLength is null || maxLength > tupleLength))
-            tail = Gbnf.Repeat($"( {comma} {restItem} )", Math.Max(min - tupleLength, 0), maxLength - tupleLength);
+            tail = Repeated($"{hint}-items", _rules.Add($"{hint}-more", $"{comma} {restItem}"), Math.Max(min - tupleLength, 0), maxLength - tupleLength);
         for (var i = tupleLength - 1; i >= 0; i--)
         {
             var item = ItemRule(prefix[i], Child(Child(path, prefixKeyword), i.ToString(System.Globalization.CultureInfo.InvariantCulture)), $"{hint}-{i}");

@@ -23,6 +23,7 @@ internal sealed partial class SchemaConverter
         {
             foreach (var property in properties.EnumerateObject())
             {
+                Spend(ref _properties, 1, _options.MaxProperties, "properties", Child(path, "properties"), "properties in all");
                 declared.Add(property.Name);
                 var isRequired = required.Contains(property.Name);
                 if (property.Value.ValueKind == JsonValueKind.False)
@@ -52,41 +53,58 @@ internal sealed partial class SchemaConverter
             extraMember = _rules.Add($"{hint}-other", $"{key} \":\" {_rules.Primitive("space")} {extra}");
         }
 
-        var rest = new Dictionary<(int, bool), string>();
-        var body = Rest(members, 0, false, extraMember, hint, rest);
+        var body = Rest(members, extraMember, hint);
         var space = _rules.Primitive("space");
         return $"\"{{\" {space} {body}{(body.Length > 0 ? " " : "")}\"}}\" {space}";
     }
 
     /// <summary>
-    /// GBNF for members[index..] plus the extras. <paramref name="comma"/>: whether a member was already written,
-    /// so the next one needs a leading comma. Each optional member doubles the paths, so the states are named
-    /// rules and shared: at most two per member.
+    /// GBNF for all members plus the extras. State (index, comma) stands for members[index..], where comma says
+    /// whether a member was already written, so the next one needs a leading comma. Each optional member doubles
+    /// the paths, so the states are named rules and shared: at most two per member. Built from the last member back,
+    /// iteratively: one stack frame per member would let a wide object overflow the stack.
     /// </summary>
-    private string Rest(List<Member> members, int index, bool comma, string? extra, string hint, Dictionary<(int, bool), string> memo)
+    private string Rest(List<Member> members, string? extra, string hint)
     {
-        var separator = comma ? $"\",\" {_rules.Primitive("space")} " : "";
-        if (index == members.Count)
+        // Which states the start (0, no comma) reaches: a required member always leads to (index + 1, comma).
+        var count = members.Count;
+        var reached = new bool[count + 1, 2];
+        reached[0, 0] = true;
+        for (var index = 0; index < count; index++)
         {
-            if (extra is null) return "";
-            var more = $"( \",\" {_rules.Primitive("space")} {extra} )*";
-            return comma ? more : $"( {extra} {more} )?";
+            for (var c = 0; c < 2; c++)
+            {
+                if (!reached[index, c]) continue;
+                reached[index + 1, 1] = true;
+                if (!members[index].Required) reached[index + 1, c] = true;
+            }
         }
-        if (memo.TryGetValue((index, comma), out var known)) return known;
 
-        var member = members[index];
-        var after = Rest(members, index + 1, true, extra, hint, memo);
-        var with = Join(separator + member.KeyValue, after);
-        string result;
-        if (member.Required) result = with;
-        else
+        var space = _rules.Primitive("space");
+        var state = new string[count + 1, 2];
+        var more = extra is null ? "" : $"( \",\" {space} {extra} )*";
+        state[count, 1] = more;
+        state[count, 0] = extra is null ? "" : $"( {extra} {more} )?";
+        for (var index = count - 1; index >= 0; index--)
         {
-            var without = Rest(members, index + 1, comma, extra, hint, memo);
-            var body = without.Length == 0 ? $"( {with} )?" : $"{with} | {without}";
-            result = _rules.Add($"{hint}-after-{index}{(comma ? "-c" : "")}", body);
+            var member = members[index];
+            for (var c = 1; c >= 0; c--)
+            {
+                if (!reached[index, c]) continue;
+                var separator = c == 1 ? $"\",\" {space} " : "";
+                var with = Join(separator + member.KeyValue, state[index + 1, 1]);
+                if (member.Required)
+                {
+                    // Inline while short; named once long, or a run of required members would copy its tail each time (quadratic).
+                    state[index, c] = with.Length <= 256 ? with : _rules.Add($"{hint}-after-{index}{(c == 1 ? "-c" : "")}", with);
+                    continue;
+                }
+                var without = state[index + 1, c];
+                var body = without.Length == 0 ? $"( {with} )?" : $"{with} | {without}";
+                state[index, c] = _rules.Add($"{hint}-after-{index}{(c == 1 ? "-c" : "")}", body);
+            }
         }
-        memo[(index, comma)] = result;
-        return result;
+        return state[0, 0];
     }
 
     private string KeyValue(string hint, string name, string value) =>

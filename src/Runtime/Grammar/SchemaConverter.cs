@@ -15,20 +15,36 @@ internal sealed partial class SchemaConverter
     private readonly JsonElement _document;
     private readonly GbnfRuleSet _rules;
     private readonly int _maxDepth;
+    private readonly JsonSchemaGrammarOptions _options;
     private int _depth;
+    private int _subschemas;
+    private int _properties;
+    private int _alternatives;
 
     public SchemaConverter(JsonElement document, JsonSchemaGrammarOptions options)
     {
         _document = document;
         _rules = new GbnfRuleSet(options);
         _maxDepth = options.MaxDepth;
+        _options = options;
     }
 
     public string Convert()
     {
         _rules.Reserve("root");
         DefineReferenced("#", _document, "root");
-        return _rules.Render();
+        var grammar = _rules.Render();
+        if (grammar.Length > _options.MaxGrammarLength)
+            throw new JsonSchemaGrammarException("$schema", "#", $"The schema's grammar would be {grammar.Length} characters; at most {_options.MaxGrammarLength} are supported");
+        return grammar;
+    }
+
+    // Breadth budgets: each counter only grows, so the total work is bounded whatever the schema's shape.
+    private void Spend(ref int counter, int amount, int limit, string keyword, string path, string what)
+    {
+        counter += amount;
+        if (counter > limit)
+            throw new JsonSchemaGrammarException(keyword, Shortened(path), $"The schema has more than {limit} {what}; that is the most supported");
     }
 
     private string Visit(JsonElement schema, string path, string hint)
@@ -38,6 +54,7 @@ internal sealed partial class SchemaConverter
             throw new JsonSchemaGrammarException(OwningKeyword(path), Shortened(path), $"The schema nests more than {_maxDepth} levels (subschemas and followed '$ref's together)");
         if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
             throw new JsonSchemaGrammarException(OwningKeyword(path), Shortened(path), "The schema nests too deeply for the thread's stack");
+        Spend(ref _subschemas, 1, _options.MaxSubschemas, OwningKeyword(path), path, "subschemas");
         try
         {
             return VisitCore(schema, path, hint);
@@ -111,6 +128,7 @@ internal sealed partial class SchemaConverter
         var keyword = LastSegment(path);
         if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
             throw new JsonSchemaGrammarException(keyword, path, $"'{keyword}' must be a non-empty array of schemas");
+        Spend(ref _alternatives, list.GetArrayLength(), _options.MaxAlternatives, keyword, path, "alternatives ('enum' values and 'anyOf'/'oneOf' branches) in all");
         var branches = new List<string>();
         var i = 0;
         foreach (var branch in list.EnumerateArray())
@@ -138,6 +156,7 @@ internal sealed partial class SchemaConverter
     {
         if (values.ValueKind != JsonValueKind.Array || values.GetArrayLength() == 0)
             throw new JsonSchemaGrammarException("enum", path, "'enum' must be a non-empty array");
+        Spend(ref _alternatives, values.GetArrayLength(), _options.MaxAlternatives, "enum", path, "alternatives ('enum' values and 'anyOf'/'oneOf' branches) in all");
         return string.Join(" | ", values.EnumerateArray().Select(LiteralValue).Distinct());
     }
 
@@ -168,7 +187,18 @@ internal sealed partial class SchemaConverter
         var max = Count(schema, "maxLength", path);
         if (min == 0 && max is null) return _rules.Primitive("string");
         CheckRange(min, max, "maxLength", path);
-        return $"{quote} {Gbnf.Repeat(_rules.Primitive("char"), min, max)} {quote} {space}";
+        return $"{quote} {Repeated("chars", _rules.Primitive("char"), min, max)} {quote} {space}";
+    }
+
+    /// <summary>
+    /// A bounded repetition as a rule of its own. llama.cpp counts the rules a repetition generates into any group
+    /// around it, and refuses a group repeated (or made optional) whose count reaches its threshold; a rule reference
+    /// counts as one, so named, a repetition can sit anywhere.
+    /// </summary>
+    private string Repeated(string hint, string item, int min, int? max)
+    {
+        var repeated = Gbnf.Repeat(item, min, max);
+        return repeated.Length == 0 || Gbnf.IsSymbol(repeated) ? repeated : _rules.Add(hint, repeated);
     }
 
     private static bool IsNonNegative(JsonElement schema) =>

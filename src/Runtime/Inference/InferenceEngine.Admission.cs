@@ -35,7 +35,6 @@ public sealed partial class InferenceEngine
             _waiting.Dequeue();
             Interlocked.Decrement(ref _counters.WaitingSequences);
             next.Slot = new KvSlot((LLamaSeqId)_freeIds.Pop(), next.Partition) { Owner = next };
-            next.Sampler = SamplerChain.Create(next.Request.Sampling, _weights.NativeHandle);
             next.Stops = new StopMatcher(next.Request.Stop);
             _generationReserved += next.MaxTokens;
             _active.Add(next);

@@ -82,6 +82,7 @@ public sealed partial class InferenceEngine : IDisposable
     /// <exception cref="InvalidInputException">The prompt is empty or has a token outside the vocabulary.</exception>
     /// <exception cref="QueueFullException">Every slot is busy and the wait queue is full.</exception>
     /// <exception cref="EngineUnavailableException">The engine has stopped.</exception>
+    /// <exception cref="GrammarRejectedException">llama.cpp refused the request's grammar.</exception>
     public GenerationStream Submit(GenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -108,12 +109,25 @@ public sealed partial class InferenceEngine : IDisposable
             Interlocked.Increment(ref _counters.RequestsRejected);
             throw new QueueFullException(_options.Parallel, _options.MaxQueue);
         }
-        var sequence = new Sequence(request, [.. prompt], request.MaxTokens ?? DefaultBudget(prompt.Count), Stopwatch.GetTimestamp());
+        // Built here, on the caller's thread: a grammar llama.cpp refuses is an error before anything is queued, and
+        // parsing a large grammar never holds up the engine thread (and with it every other request of the model).
+        SafeLLamaSamplerChainHandle sampler;
+        try
+        {
+            sampler = SamplerChain.Create(request.Sampling, _weights.NativeHandle);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _outstanding);
+            throw;
+        }
+        var sequence = new Sequence(request, [.. prompt], request.MaxTokens ?? DefaultBudget(prompt.Count), Stopwatch.GetTimestamp()) { Sampler = sampler };
         Interlocked.Increment(ref _counters.WaitingSequences);
         if (!_incoming.Writer.TryWrite(sequence))
         {
             Interlocked.Decrement(ref _counters.WaitingSequences);
             Interlocked.Decrement(ref _outstanding);
+            sampler.Dispose();
             throw new EngineUnavailableException("The model is shutting down.");
         }
         sequence.CancellationRegistration = cancellationToken.Register(static s => ((Sequence)s!).Cancel(), sequence);

@@ -8,17 +8,32 @@ internal static class SamplerChain
     // llama.cpp's LLAMA_DEFAULT_SEED asks for a random seed.
     private const uint RandomSeed = 0xFFFFFFFF;
 
+    /// <exception cref="Errors.GrammarRejectedException">llama.cpp refused the grammar; nothing is left allocated.</exception>
     public static SafeLLamaSamplerChainHandle Create(SamplingParams p, SafeLlamaModelHandle model)
     {
-        var vocabularySize = model.Vocab.Count;
         var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
+        try
+        {
+            Fill(chain, p, model);
+            return chain;
+        }
+        catch
+        {
+            chain.Dispose();
+            throw;
+        }
+    }
+
+    private static void Fill(SafeLLamaSamplerChainHandle chain, SamplingParams p, SafeLlamaModelHandle model)
+    {
+        var vocabularySize = model.Vocab.Count;
         // The grammar goes first: later stages must choose among the tokens it allows, or they could remove them all.
-        if (p.Grammar is { } grammar) chain.AddGrammar(model, grammar.Gbnf, grammar.Root);
+        if (p.Grammar is { } grammar) NativeGrammar.AddTo(chain, model, grammar);
         if (p.LogitBias.Count > 0)
         {
             var biases = new LLamaLogitBias[p.LogitBias.Count];
             var i = 0;
-            foreach (var (token, bias) in p.LogitBias) biases[i++] = new LLamaLogitBias { Token = token, Bias = bias };
+            foreach (var (token, bias) in p.LogitBias) biases[i++] = new LLamaLogitBias { Token = token, Bias = Finite(bias) };
             chain.AddLogitBias(vocabularySize, biases);
         }
         if (p.HasPenalties) chain.AddPenalties(p.PenaltyLastN, p.RepeatPenalty, p.FrequencyPenalty, p.PresencePenalty);
@@ -26,15 +41,17 @@ internal static class SamplerChain
         if (p.IsGreedy)
         {
             chain.AddGreedySampler();
-            return chain;
+            return;
         }
         if (p.TopK > 0) chain.AddTopK(p.TopK);
         if (p.TopP < 1f) chain.AddTopP(p.TopP, 1);
         if (p.MinP > 0f) chain.AddMinP(p.MinP, 1);
         chain.AddTemperature(p.Temperature);
         chain.AddDistributionSampler(SeedOf(p.Seed));
-        return chain;
     }
+
+    // Never an infinity (see SamplingParams.BannedBias): +inf on a token the grammar forbids (-inf) would be NaN.
+    private static float Finite(float bias) => float.IsNaN(bias) ? 0f : Math.Clamp(bias, SamplingParams.BannedBias, -SamplingParams.BannedBias);
 
     // OpenAI seeds are 64-bit; llama.cpp takes 32 bits and reserves all-ones for "random".
     private static uint SeedOf(ulong? seed)

@@ -36,6 +36,9 @@ internal sealed partial class ServerProcess : IDisposable
 
     public static ServerProcess Start(params string[] args) => new(args);
 
+    /// <summary>Gets a value indicating whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Gets the process id.</summary>
     public int Id => _process.Id;
 

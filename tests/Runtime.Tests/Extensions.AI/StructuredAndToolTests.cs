@@ -28,6 +28,20 @@ public sealed class StructuredAndToolTests(HostFixture fixture) : IClassFixture<
         }
     }
 
+    // These bounds used to make a grammar llama.cpp refused, and the null sampler then crashed the process.
+    [Theory]
+    [InlineData("""{"type":"string","maxLength":2000}""")]
+    [InlineData("""{"type":"array","maxItems":1999,"items":{"type":"array","maxItems":1999,"items":{"type":"integer"}}}""")]
+    [InlineData("""{"type":"object","properties":{"s":{"type":"string","minLength":1,"maxLength":1999}},"required":["s"]}""")]
+    public async Task Large_repetition_bounds_work_in_process(string schema)
+    {
+        using var client = new LlmChatClient(fixture.Demo);
+        var format = ChatResponseFormat.ForJsonSchema(JsonDocument.Parse(schema).RootElement, "big");
+        var response = await client.GetResponseAsync("go", new ChatOptions { Temperature = 1, Seed = 1, MaxOutputTokens = 8, ResponseFormat = format });
+        Assert.NotNull(response.Text);
+        Assert.Matches("^[\\[{\"]", response.Text.TrimStart());
+    }
+
     [Fact]
     public async Task FunctionInvocationRoundTrip()
     {

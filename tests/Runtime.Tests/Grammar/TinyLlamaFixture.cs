@@ -22,6 +22,9 @@ public sealed class TinyLlamaFixture : IDisposable
         _context = _weights.CreateContext(new ModelParams(path) { ContextSize = 2048, Threads = 2, BatchThreads = 2 });
     }
 
+    /// <summary>Gets the model's native handle, for building samplers directly.</summary>
+    public SafeLlamaModelHandle Model => _weights.NativeHandle;
+
     /// <param name="Text">The output decoded as UTF-8 (invalid sequences become U+FFFD).</param>
     /// <param name="Bytes">The raw output, to tell invalid UTF-8 from the grammar's own mistakes.</param>
     public readonly record struct Generation(string Text, byte[] Bytes, bool Completed, int Tokens);
@@ -34,7 +37,12 @@ public sealed class TinyLlamaFixture : IDisposable
     public Generation Generate(string gbnf, uint seed, int maxTokens, string prompt = "Answer in JSON:")
     {
         using var chain = CreateChain(gbnf, seed);
+        return Generate(chain, maxTokens, prompt);
+    }
 
+    /// <summary>Samples with <paramref name="chain"/> (the caller keeps it) until end-of-generation or <paramref name="maxTokens"/>.</summary>
+    public Generation Generate(SafeLLamaSamplerChainHandle chain, int maxTokens, string prompt = "Answer in JSON:")
+    {
         var handle = _context.NativeHandle;
         handle.MemoryClear();
         var tokens = _context.Tokenize(prompt, addBos: true);

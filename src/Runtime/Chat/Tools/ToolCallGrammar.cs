@@ -37,6 +37,8 @@ public static class ToolCallGrammar
             var parameters = function.TryGetProperty("parameters", out var p) && p.ValueKind == JsonValueKind.Object
                 ? JsonNode.Parse(p.GetRawText())!
                 : new JsonObject { ["type"] = "object" };
+            // The tool's schema now sits inside the wrapper, so its own references ('#/$defs/t', '#') move with it.
+            ToolSchemaReferences.Rebase(parameters, $"#/anyOf/{choices.Count}/properties/{argumentsKey}");
             choices.Add(new JsonObject
             {
                 ["type"] = "object",
