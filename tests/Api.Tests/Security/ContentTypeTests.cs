@@ -68,8 +68,43 @@ public sealed class ContentTypeTests
     {
         await using var server = await OpsServer.StartAsync();
         var client = new FineTuningClient(server.Http);
-        var (status, body) = await client.TryUploadAsync("xor.jsonl", "{\"features\":[0,1],\"label\":\"a\"}\n{\"features\":[1,1],\"label\":\"b\"}\n");
+        var (status, body) = await client.TryUploadAsync("xor.jsonl", Xor);
         Assert.True(status == HttpStatusCode.OK, body.ToString());
+
+        // A web page of another origin cannot upload (a multipart form is a simple request); this server's own origin can.
+        using (var evil = await UploadWithOriginAsync(server.Http, "https://evil.example"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, evil.StatusCode);
+            Assert.Equal("cross_origin_refused", JsonDocument.Parse(await evil.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
+        }
+        using (var own = await UploadWithOriginAsync(server.Http, server.BaseAddress.GetLeftPart(UriPartial.Authority)))
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        var files = JsonDocument.Parse(await server.Http.GetStringAsync("/v1/files")).RootElement.GetProperty("data");
+        Assert.Equal(2, files.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task AnOriginAllowedByCorsOriginMayUpload()
+    {
+        await using var server = await OpsServer.StartAsync("--cors-origin", "https://app.example");
+        using var allowed = await UploadWithOriginAsync(server.Http, "https://app.example");
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        using var other = await UploadWithOriginAsync(server.Http, "https://evil.example");
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+    }
+
+    private const string Xor = "{\"features\":[0,1],\"label\":\"a\"}\n{\"features\":[1,1],\"label\":\"b\"}\n";
+
+    private static Task<HttpResponseMessage> UploadWithOriginAsync(HttpClient http, string origin)
+    {
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(Xor));
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", "xor.jsonl");
+        form.Add(new StringContent("fine-tune"), "purpose");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/files") { Content = form };
+        request.Headers.TryAddWithoutValidation("Origin", origin);
+        return http.SendAsync(request);
     }
 
     private static async Task CheckRefusedAsync(HttpResponseMessage response, string what, List<string> failures)
