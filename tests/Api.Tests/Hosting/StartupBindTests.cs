@@ -43,6 +43,22 @@ public sealed class StartupBindTests : IDisposable
         AssertOneLineFailure(server.Output, $"llm: --host must be an IP address, 'localhost', or '*' for every interface (got '{host}').");
     }
 
+    // Permission denied cannot be provoked by a test running as root; each kind of failure is mapped here instead.
+    [Theory]
+    [InlineData(SocketError.AddressAlreadyInUse, "port 8080 on 0.0.0.0 is already in use")]
+    [InlineData(SocketError.AccessDenied, "permission denied to listen on port 8080 on 0.0.0.0 (ports below 1024 need privileges")]
+    [InlineData(SocketError.AddressNotAvailable, "cannot listen on port 8080 on 0.0.0.0: this machine has no such address")]
+    [InlineData(SocketError.NetworkDown, "cannot listen on port 8080 on 0.0.0.0: ")]
+    public void EachBindFailureIsOneLineNamingTheAddress(SocketError error, string starts)
+    {
+        var options = new Llm.Api.Hosting.ServerOptions { Host = "0.0.0.0", Port = 8080 };
+        var wrapped = new IOException("Failed to bind to address http://0.0.0.0:8080.", new SocketException((int)error));
+        var line = Llm.Api.Hosting.StartupFailure.Describe(wrapped, options);
+        Assert.StartsWith(starts, line, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', line);
+        Assert.StartsWith("failed to start: boom", Llm.Api.Hosting.StartupFailure.Describe(new InvalidOperationException("boom\n  at x"), options), StringComparison.Ordinal);
+    }
+
     private static void AssertOneLineFailure(string output, string starts)
     {
         Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
