@@ -2,6 +2,7 @@ using Llm.Api.Contracts.FineTuning;
 using Llm.Api.Errors;
 using Llm.Api.FineTuning;
 using Llm.Api.Hosting;
+using Llm.Api.Security;
 using Llm.Api.Tenancy;
 using Llm.Finetune.Data;
 using Microsoft.AspNetCore.Http.Features;
@@ -19,7 +20,7 @@ public static class FilesEndpoints
 {
     public static IEndpointRouteBuilder MapFiles(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/files", UploadAsync).DisableAntiforgery();
+        routes.MapPost("/files", UploadAsync).DisableAntiforgery().WithMetadata(new NonJsonBodyAttribute());
         routes.MapGet("/files", List);
         routes.MapGet("/files/{id}", Get);
         routes.MapGet("/files/{id}/content", Content);

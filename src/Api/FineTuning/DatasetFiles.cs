@@ -48,7 +48,13 @@ public static class DatasetFiles
             using var reader = new StreamReader(open(), new UTF8Encoding(false, throwOnInvalidBytes: true));
             return CsvDatasetReader.Read(reader);
         }
-        catch (Exception ex) when (ex is ArgumentException or DecoderFallbackException)
+        catch (DecoderFallbackException ex)
+        {
+            // The decoder reads ahead in blocks, so neither its message nor the reader's line points at the byte: find it.
+            using var again = open();
+            throw (Exception?)Utf8Scan.FindInvalid(again)?.ToException(ex) ?? new InvalidDataException("The file is not valid UTF-8.", ex);
+        }
+        catch (ArgumentException ex)
         {
             // Row-level checks of the dataset types (non-finite values, a single class) arrive as ArgumentException.
             throw new InvalidDataException(ex.Message, ex);

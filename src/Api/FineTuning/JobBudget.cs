@@ -89,16 +89,40 @@ public static class JobBudget
         }
 
         if (limits.MaxJobMemoryBytes <= 0 || estimate.PeakBytes <= limits.MaxJobMemoryBytes) return null;
-        var data = estimate.DataBytes;
+        var allowed = $"this server allows {Mib(limits.MaxJobMemoryBytes)} MiB per job (--max-job-memory-mb)";
+        if (estimate.ParseBytes >= estimate.TrainingPhaseBytes)
+        {
+            // The peak is while the files are parsed, before any weight exists: one part, the files themselves.
+            return new BudgetViolation(
+                $"This job needs an estimated {Mib(estimate.PeakBytes)} MiB of memory while its files are parsed (the file bytes and the " +
+                $"parsed rows); {allowed}. Use a smaller training file (fewer rows or features).", "training_file", "job_memory_exceeded");
+        }
+
+        // The peak is while training: its parts are exactly these three, and they are rounded so that they add up to the total shown.
+        var data = estimate.RowBytes + estimate.Training.DataBytes;
         var state = estimate.Training.StateBytes;
         var activations = estimate.Training.ActivationBytes;
         var (param, advice) = data >= state && data >= activations
             ? ("training_file", "Use a smaller training file (fewer rows or features).")
             : state >= activations ? (widthParam, widthAdvice) : ($"{prefix}.batch_size", "Use a smaller batch_size.");
+        var parts = MibParts([data, state, activations]);
         return new BudgetViolation(
-            $"This job needs an estimated {Mib(estimate.PeakBytes)} MiB of memory ({Mib(data)} MiB of rows, {Mib(state)} MiB of weights, " +
-            $"gradients and optimizer state, {Mib(activations)} MiB of mini-batch activations); this server allows {Mib(limits.MaxJobMemoryBytes)} MiB " +
-            $"per job (--max-job-memory-mb). {advice}", param, "job_memory_exceeded");
+            $"This job needs an estimated {N(parts.Sum())} MiB of memory while training ({N(parts[0])} MiB of rows, {N(parts[1])} MiB of weights, " +
+            $"gradients and optimizer state, {N(parts[2])} MiB of mini-batch activations); {allowed}. {advice}", param, "job_memory_exceeded");
+    }
+
+    /// <summary>
+    /// Whole MiB for each part, summing to the parts' total rounded up: each part is rounded down, and the MiB left
+    /// over go to the parts with the largest remainders (largest-remainder rounding).
+    /// </summary>
+    internal static long[] MibParts(long[] bytes)
+    {
+        const double Mebibyte = 1024.0 * 1024.0;
+        var total = (long)Math.Ceiling(bytes.Sum(b => (double)b) / Mebibyte);
+        var parts = bytes.Select(b => (long)Math.Floor(b / Mebibyte)).ToArray();
+        var order = Enumerable.Range(0, bytes.Length).OrderByDescending(i => bytes[i] / Mebibyte - parts[i]).ToArray();
+        for (var k = 0; parts.Sum() < total; k++) parts[order[k % order.Length]]++;
+        return parts;
     }
 
     private static double Strings(DatasetShape? shape) => shape is null ? 0 : 2.0 * shape.Bytes + 32.0 * shape.Rows;

@@ -34,6 +34,7 @@ public static partial class LegacyLayoutMigration
                 LogMoved(logger, legacy, destination);
                 continue;
             }
+            var movedHere = 0;
             foreach (var entry in Directory.EnumerateFileSystemEntries(legacy).ToArray())
             {
                 var target = Path.Combine(destination, Path.GetFileName(entry));
@@ -44,16 +45,32 @@ public static partial class LegacyLayoutMigration
                 }
                 if (Directory.Exists(entry)) Directory.Move(entry, target);
                 else File.Move(entry, target, overwrite: false);
-                moved++;
+                movedHere++;
             }
-            if (!Directory.EnumerateFileSystemEntries(legacy).Any()) Directory.Delete(legacy);
-            LogMoved(logger, legacy, destination);
+            moved += movedHere;
+            // Counted again rather than trusted: what the log says was left is what is there.
+            var left = Directory.EnumerateFileSystemEntries(legacy).Count();
+            if (left == 0)
+            {
+                Directory.Delete(legacy);
+                LogMovedEntries(logger, movedHere, legacy, destination);
+            }
+            else
+            {
+                LogMovedSome(logger, movedHere, legacy, destination, left);
+            }
         }
         return moved;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Moved {Legacy} to {Destination} (data directories are laid out per tenant now)")]
     private static partial void LogMoved(ILogger logger, string legacy, string destination);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Moved all {Moved} entries of {Legacy} to {Destination} one by one and removed the empty folder (data directories are laid out per tenant now)")]
+    private static partial void LogMovedEntries(ILogger logger, int moved, string legacy, string destination);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Moved {Moved} entries of {Legacy} to {Destination}; {Left} entries stay in the old folder because their names are taken there (see the warnings above)")]
+    private static partial void LogMovedSome(ILogger logger, int moved, string legacy, string destination, int left);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Left {Entry} in place: {Target} already exists; compare them and remove one by hand")]
     private static partial void LogKept(ILogger logger, string entry, string target);

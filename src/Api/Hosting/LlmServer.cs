@@ -31,7 +31,24 @@ public static class LlmServer
 
         await using (app)
         {
-            await app.RunAsync();
+            var gate = app.Services.GetRequiredService<StartupLogGate>();
+            gate.Starting = true;
+            try
+            {
+                await app.StartAsync();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Kestrel failing to bind (address in use, a low port without permission, an address this machine
+                // does not have) and a hosted service failing to start are start-up failures like a bad flag: one line.
+                await Console.Error.WriteLineAsync($"llm: {StartupFailure.Describe(ex, app.Services.GetRequiredService<ServerOptions>())}");
+                return 1;
+            }
+            finally
+            {
+                gate.Starting = false;
+            }
+            await app.WaitForShutdownAsync();
         }
         return Environment.ExitCode;
     }
@@ -59,6 +76,9 @@ public static class LlmServer
         // completions themselves are not inlined), and nothing in this server blocks a request thread.
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.Services.AddSingleton(options);
+        var startupLog = new StartupLogGate();
+        builder.Services.AddSingleton(startupLog);
+        builder.Logging.AddFilter(StartupLogGate.HostCategory, level => level >= LogLevel.Information && !startupLog.Starting);
         builder.Services.AddSingleton(sp => new ModelRegistry(models, sp.GetRequiredService<ILoggerFactory>(), OperationsSetup.Lifecycle(options)));
         builder.Services.AddHostedService<ModelLoaderService>();
         builder.Services.AddFineTuning(options);

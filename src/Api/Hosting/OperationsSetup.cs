@@ -65,6 +65,7 @@ internal static class OperationsSetup
         app.Use(drain.InvokeAsync);
         if (options.CorsOrigins.Count > 0) app.UseCors();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<JsonContentTypeCheck>();
         app.UseRateLimiter();
         app.UseMiddleware<RequestGate>();
         return app;

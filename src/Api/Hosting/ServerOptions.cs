@@ -102,6 +102,9 @@ public sealed class ServerOptions
     public string? Validate()
     {
         if (Port is < 0 or > 65535) return $"--port must be between 0 and 65535 (got {Port}).";
+        // Kestrel quietly listens on every interface for a host name it cannot parse as an address.
+        if (Host is not ("localhost" or "*" or "+") && !System.Net.IPAddress.TryParse(Host, out _))
+            return $"--host must be an IP address, 'localhost', or '*' for every interface (got '{Host}').";
         if (MaxRequestBodyBytes < 1024) return $"Llm:MaxRequestBodyBytes must be at least 1024 (got {MaxRequestBodyBytes}).";
         if (MaxRequestBodyDrainBytes < 0) return $"Llm:MaxRequestBodyDrainBytes must be 0 (no draining) or more (got {MaxRequestBodyDrainBytes}).";
         if (ContextSize is < 0 or > 1 << 20) return $"--ctx-size must be between 0 (the model's own) and 1048576 (got {ContextSize}).";

@@ -7,7 +7,11 @@ namespace Llm.Api.Limits;
 /// the whole body. A body that does not parse yields null, and the endpoint answers the precise 400.
 /// </summary>
 /// <param name="Messages">The number of elements of a top-level <c>messages</c> array, counted without binding them.</param>
-internal sealed record RequestFields(string? Model, long? MaxTokens, string MaxTokensParam, long? N, bool Stream, int? Messages = null)
+/// <param name="Prompts">
+/// The number of prompts in a top-level <c>prompt</c> (a string or a list of token ids is one, a list of strings or
+/// of token lists is one each); null when there is no <c>prompt</c>.
+/// </param>
+internal sealed record RequestFields(string? Model, long? MaxTokens, string MaxTokensParam, long? N, bool Stream, int? Messages = null, int? Prompts = null)
 {
     public static RequestFields? Read(ReadOnlySpan<byte> body)
     {
@@ -19,7 +23,7 @@ internal sealed record RequestFields(string? Model, long? MaxTokens, string MaxT
             long? maxTokens = null, n = null;
             var param = "max_tokens";
             var stream = false;
-            int? messages = null;
+            int? messages = null, prompts = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = reader.GetString();
@@ -50,12 +54,31 @@ internal sealed record RequestFields(string? Model, long? MaxTokens, string MaxT
                             reader.Skip();
                         }
                         break;
+                    case "prompt" when reader.TokenType == JsonTokenType.String:
+                        prompts = 1;
+                        break;
+                    case "prompt" when reader.TokenType == JsonTokenType.StartArray:
+                        prompts = 0;
+                        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                        {
+                            // A list of token ids is one prompt; anything else is a list of prompts.
+                            if (reader.TokenType == JsonTokenType.Number)
+                            {
+                                prompts = 1;
+                                reader.Skip();
+                                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) reader.Skip();
+                                break;
+                            }
+                            prompts++;
+                            reader.Skip();
+                        }
+                        break;
                     default:
                         reader.Skip();
                         break;
                 }
             }
-            return new RequestFields(model, maxTokens, param, n, stream, messages);
+            return new RequestFields(model, maxTokens, param, n, stream, messages, prompts);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {

@@ -97,6 +97,18 @@ internal sealed partial class RequestGate(RequestDelegate next, ServerOptions op
         if (options.MaxTokens > 0 && fields.MaxTokens > options.MaxTokens)
             throw OpenAiException.OutOfRange(fields.MaxTokensParam, $"this server allows at most {options.MaxTokens} (got {fields.MaxTokens})");
         if (fields.N > options.MaxN) throw OpenAiException.OutOfRange("n", $"this server allows at most {options.MaxN} (got {fields.N})");
+        // A request whose sequences outnumber every slot and every queue place could never be admitted: a 503 would
+        // make clients (the OpenAI SDKs retry 503) retry it forever, so it is the client's mistake, busy or idle.
+        var prompts = Math.Max(1, fields.Prompts ?? 1);
+        var sequences = Math.Max(1, fields.N ?? 1) * prompts;
+        var capacity = (long)options.Parallel + options.MaxQueue;
+        if (sequences > capacity)
+        {
+            var what = prompts > 1 ? $"{prompts} prompts × n={Math.Max(1, fields.N ?? 1)} asks for {sequences} sequences" : $"n={sequences} asks for {sequences} sequences";
+            throw OpenAiException.InvalidRequest(
+                $"{what}, but this server runs at most {options.Parallel} at once and queues {options.MaxQueue} (--parallel + --max-queue = {capacity}); send fewer {(prompts > 1 ? "prompts or a smaller n" : "choices")} per request.",
+                prompts > 1 ? "prompt" : "n", "too_many_sequences");
+        }
     }
 
     private bool EnterStream(string client)

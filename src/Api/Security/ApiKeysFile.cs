@@ -6,7 +6,8 @@ namespace Llm.Api.Security;
 /// Reads the keys file (<c>--api-keys-file</c>). One key a line; blank lines and lines starting with <c>#</c>
 /// are skipped, and a <c>#</c> word starts a comment. After the key, optional words:
 /// <c>tenant=NAME</c> puts the key in tenant NAME (several keys may share one) and <c>admin</c> makes it an
-/// admin key. A key without <c>tenant=</c> is its own tenant, as before tenants existed. Tenant names follow
+/// admin key; each may be given once, and nothing else may follow. A line that starts with an option (its key
+/// forgotten) is refused. A key without <c>tenant=</c> is its own tenant, as before tenants existed. Tenant names follow
 /// <see cref="TenantName"/>; names starting with <c>key-</c> and the name <c>anonymous</c> are kept for the server. For example:
 /// <code>
 /// sk-alice-laptop  tenant=alice
@@ -58,6 +59,9 @@ public static class ApiKeysFile
             if (words.Length == 0) continue;
 
             var where = $"{origin} line {i + 1}";
+            // A line whose key was forgotten would otherwise make the option itself a working key.
+            if (LooksLikeOption(words[0]))
+                throw new ArgumentException($"{where}: the line starts with an option ('{(words[0].StartsWith(TenantWord, StringComparison.OrdinalIgnoreCase) ? TenantWord + "..." : AdminWord)}') where the key belongs; the key comes first.");
             string? tenant = null;
             var admin = false;
             for (var w = 1; w < words.Length; w++)
@@ -75,6 +79,7 @@ public static class ApiKeysFile
                 }
                 else if (word == AdminWord)
                 {
+                    if (admin) throw new ArgumentException($"{where}: 'admin' is given twice.");
                     admin = true;
                 }
                 else
@@ -87,4 +92,8 @@ public static class ApiKeysFile
         }
         return grants;
     }
+
+    // Case-insensitive so that 'Admin' or 'TENANT=x' in the key's place is caught too; such a key is never meant.
+    private static bool LooksLikeOption(string word)
+        => word.StartsWith(TenantWord, StringComparison.OrdinalIgnoreCase) || word.Equals(AdminWord, StringComparison.OrdinalIgnoreCase);
 }

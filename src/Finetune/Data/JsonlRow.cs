@@ -62,6 +62,14 @@ internal ref struct JsonlRow
                 throw new DatasetFormatException(lineNumber, null, (int)reader.TokenStartIndex + 1, "unexpected content after the object.");
             }
         }
+        catch (InvalidOperationException e)
+        {
+            // Utf8JsonReader.GetString reports a string that is not valid Unicode (raw invalid UTF-8, or an escaped
+            // lone surrogate such as \ud800) this way, in a property name or a value alike.
+            int offset = (int)reader.TokenStartIndex;
+            throw new DatasetFormatException(lineNumber, null, offset + 1,
+                $"a string at byte {offset} of the line is not valid Unicode (invalid UTF-8, or a lone surrogate escape such as \\ud800).", e);
+        }
         catch (JsonException e)
         {
             int? column = e.BytePositionInLine is long position ? (int)position + 1 : null;

@@ -70,6 +70,13 @@ public sealed class QueueFullTests : IAsyncLifetime
             Assert.Equal("context_length_exceeded", Sse.Parse(await tooLong.Content.ReadAsStringAsync()).GetProperty("error").GetProperty("code").GetString());
         }
 
+        // So is one that asks for more sequences than slots and queue places together: 400, not a 503 to retry forever.
+        using (var never = await _http.PostAsync("/v1/chat/completions", Sse.Json("""{"model":"demo","messages":[{"role":"user","content":"x"}],"n":2,"max_tokens":1}""")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, never.StatusCode);
+            Assert.Equal("n", Sse.Parse(await never.Content.ReadAsStringAsync()).GetProperty("error").GetProperty("param").GetString());
+        }
+
         reader.Dispose();
         busy.Dispose();
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -83,5 +90,32 @@ public sealed class QueueFullTests : IAsyncLifetime
         }
         while (status != HttpStatusCode.OK && DateTime.UtcNow < deadline);
         Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Theory]
+    [InlineData("/v1/chat/completions", """{"model":"demo","messages":[{"role":"user","content":"x"}],"n":2,"max_tokens":1}""", "n", "n=2 asks for 2 sequences")]
+    [InlineData("/v1/completions", """{"model":"demo","prompt":"x","n":2,"max_tokens":1}""", "n", "n=2 asks for 2 sequences")]
+    [InlineData("/v1/completions", """{"model":"demo","prompt":["a","b"],"max_tokens":1}""", "prompt", "2 prompts × n=1 asks for 2 sequences")]
+    [InlineData("/v1/completions", """{"model":"demo","prompt":[[1,2],[3]],"max_tokens":1}""", "prompt", "2 prompts × n=1 asks for 2 sequences")]
+    public async Task RequestLargerThanEverySlotAndQueuePlaceIs400OnAnIdleServer(string route, string body, string param, string says)
+    {
+        using var response = await _http.PostAsync(route, Sse.Json(body));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
+        var error = Sse.Parse(text).GetProperty("error");
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Equal("too_many_sequences", error.GetProperty("code").GetString());
+        Assert.Contains(says, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("--parallel + --max-queue = 1", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/v1/completions", """{"model":"demo","prompt":"x","max_tokens":3,"temperature":0}""")]
+    [InlineData("/v1/completions", """{"model":"demo","prompt":[120,121],"max_tokens":3,"temperature":0}""")]
+    [InlineData("/v1/completions", """{"model":"demo","prompt":["x"],"max_tokens":3,"temperature":0}""")]
+    public async Task OneSequenceStillFitsTheSmallestServer(string route, string body)
+    {
+        using var response = await _http.PostAsync(route, Sse.Json(body));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 }

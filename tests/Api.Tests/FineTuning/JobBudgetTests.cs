@@ -90,4 +90,39 @@ public sealed class JobBudgetTests
         var sgd = new ResolvedHyperparameters(0.01, 1, 32, 0, "sgd", [1024, 1024], "relu", 0);
         Assert.True(Peak(Numeric(100, 20), 20, sgd) < Peak(Numeric(100, 20), 20, Mlp(32, 1024, 1024)));
     }
+
+    [Theory]
+    [InlineData(400_000, 10, 32, 8)]
+    [InlineData(200, 10, 32, 2048)]
+    [InlineData(2_000, 2, 2_000, 4096)]
+    [InlineData(150_000, 30, 700, 1500)]
+    [InlineData(33_333, 7, 333, 777)]
+    public void TheMemoryRefusalsPartsAddUpToItsTotal(int rows, int features, int batch, int hidden)
+    {
+        var estimate = JobBudget.Estimate(Numeric(rows, features), null, features, "mlp", Mlp(batch, hidden, hidden));
+        var violation = JobBudget.Check(estimate, new JobLimits(0, 1L << 20, 0), "mlp", Prefix, false)!;
+        var numbers = System.Text.RegularExpressions.Regex.Matches(violation.Message, @"([\d,]+) MiB").Select(m => long.Parse(m.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var total = (long)Math.Ceiling(estimate.PeakBytes / (1024.0 * 1024.0));
+        Assert.Equal(total, numbers[0]);
+        if (estimate.ParseBytes >= estimate.TrainingPhaseBytes)
+        {
+            Assert.Contains("while its files are parsed", violation.Message, StringComparison.Ordinal);
+            return;
+        }
+        // total, rows, weights, activations, then the limit.
+        Assert.Equal(5, numbers.Length);
+        Assert.Equal(numbers[0], numbers[1] + numbers[2] + numbers[3]);
+    }
+
+    [Fact]
+    public void PartsRoundToTheirTotal()
+    {
+        const long Mib = 1L << 20;
+        Assert.Equal([1L, 1, 1], JobBudget.MibParts([Mib / 3 * 2 + 1, Mib / 3 * 2 + 1, Mib / 3 * 2 + 1]));
+        // Exactly 2 MiB in three parts: two of them get one each, the largest remainders.
+        Assert.Equal([1L, 0, 1], JobBudget.MibParts([Mib / 3 * 2, Mib / 3 * 2, Mib / 3 * 2 + 2]));
+        Assert.Equal([25L, 580, 141], JobBudget.MibParts([(long)(25.4 * Mib), (long)(579.6 * Mib), (long)(140.9 * Mib)]));
+        Assert.Equal([0L, 0, 1], JobBudget.MibParts([10, 10, 20]));
+        Assert.Equal([5L, 0, 0], JobBudget.MibParts([5 * Mib, 0, 0]));
+    }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Llm.Api.FineTuning;
 using Llm.Api.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Llm.Api.Tests.Security;
@@ -81,9 +82,17 @@ public sealed class DataMigrationTests : IDisposable
         Write(Path.Combine(data, "adapters", "ftjob-2.adapter"), "AD");
         var before = Snapshot(data);
 
-        var moved = LegacyLayoutMigration.Run(data, tenant, NullLogger.Instance);
+        var log = new ListLogger();
+        var moved = LegacyLayoutMigration.Run(data, tenant, log);
 
         Assert.Equal(3, moved);
+        // The log says what happened: files/ was already gone, jobs/ moved two of three entries, adapters/ moved whole.
+        var jobsLine = Assert.Single(log.Lines, l => l.Contains(Path.Combine(data, "jobs") + " to", StringComparison.Ordinal) && l.StartsWith("Moved", StringComparison.Ordinal));
+        Assert.StartsWith($"Moved 2 entries of {Path.Combine(data, "jobs")} to {Path.Combine(tenant, "jobs")}; 1 entries stay in the old folder", jobsLine, StringComparison.Ordinal);
+        Assert.Single(log.Lines, l => l.StartsWith($"Left {Path.Combine(data, "jobs", "ftjob-1.json")} in place", StringComparison.Ordinal));
+        Assert.Single(log.Lines, l => l.StartsWith($"Moved {Path.Combine(data, "adapters")} to {Path.Combine(tenant, "adapters")}", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Lines, l => l.Contains(Path.Combine(data, "files"), StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Lines, l => l.StartsWith($"Moved {Path.Combine(data, "jobs")} to", StringComparison.Ordinal));
         Assert.Equal("moved", File.ReadAllText(Path.Combine(tenant, "jobs", "ftjob-1.json")));
         Assert.Equal("other copy", File.ReadAllText(Path.Combine(data, "jobs", "ftjob-1.json")));
         Assert.Equal("J2", File.ReadAllText(Path.Combine(tenant, "jobs", "ftjob-2.json")));
@@ -92,7 +101,36 @@ public sealed class DataMigrationTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(data, "adapters")));
         // Nothing lost: every content from before is still somewhere.
         Assert.Equal(before.Values.Order(), Snapshot(data).Values.Order());
-        Assert.Equal(0, LegacyLayoutMigration.Run(data, tenant, NullLogger.Instance));
+        var again = new ListLogger();
+        Assert.Equal(0, LegacyLayoutMigration.Run(data, tenant, again));
+        Assert.Contains(again.Lines, l => l.StartsWith($"Moved 0 entries of {Path.Combine(data, "jobs")}", StringComparison.Ordinal) && l.Contains("1 entries stay", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AnInterruptedMoveWithoutConflictsSaysItMovedEveryEntryAndRemovedTheFolder()
+    {
+        var data = Path.Combine(_folder, "clean");
+        var tenant = Path.Combine(data, "tenants", "default");
+        Write(Path.Combine(tenant, "files", "file-a.json"), "A");
+        Write(Path.Combine(data, "files", "file-b.json"), "B");
+        Write(Path.Combine(data, "files", "file-c.json"), "C");
+        var log = new ListLogger();
+        Assert.Equal(2, LegacyLayoutMigration.Run(data, tenant, log));
+        var line = Assert.Single(log.Lines);
+        Assert.StartsWith($"Moved all 2 entries of {Path.Combine(data, "files")} to {Path.Combine(tenant, "files")} one by one and removed the empty folder", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(data, "files")));
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            => Lines.Add(formatter(state, exception));
     }
 
     [Fact]

@@ -86,6 +86,16 @@ public sealed class KeysFileTests : IDisposable
         { $"{Secret} tenant=alice\n{Secret} tenant=bob", "already given" },
         { $"{Secret} tenant=alice\n{Secret} tenant=alice admin", "already given" },
         { $"sk-1 tenant=Alice\n{Secret} tenant=alice", "only in case" },
+        { "tenant=alice", "where the key belongs" },
+        { "tenant=alice admin", "where the key belongs" },
+        { "admin", "where the key belongs" },
+        { "Admin tenant=ops", "where the key belongs" },
+        { "TENANT=alice", "where the key belongs" },
+        { $"{Secret} admin admin", "'admin' is given twice" },
+        { $"{Secret} admin tenant=ops admin", "'admin' is given twice" },
+        { $"{Secret} tenant=ops admin tenant=ops", "given twice" },
+        { $"{Secret} ADMIN", "neither" },
+        { $"{Secret} tenant=ops tenants=ops", "neither" },
     };
 
     [Theory]
