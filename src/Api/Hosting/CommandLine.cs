@@ -31,6 +31,7 @@ public static class CommandLine
           --tenant-max-files N      most uploaded files per tenant (default 100; 0 = no limit)
           --tenant-max-active-jobs N  most unfinished fine-tuning jobs per tenant (default 4; 0 = no limit)
           --public-path PATH        answer PATH (and below) without a key (repeatable; replaces the default /health)
+          --wrong-key-limit N       wrong API keys per minute per client address before its keyed requests get 429 (default 30; 0 = off)
           --rate-limit N            requests per minute per key (default 0 = off); over it: 429 with Retry-After
           --token-rate-limit N      tokens per minute per key (max_tokens plus the estimated prompt; default 0 = off)
           --max-prompt-tokens N     most prompt tokens per request (default 0 = the context size)
@@ -75,6 +76,7 @@ public static class CommandLine
         ["--tenant-max-files"] = "TenantMaxFiles",
         ["--tenant-max-active-jobs"] = "TenantMaxActiveJobs",
         ["--rate-limit"] = "RequestsPerMinute",
+        ["--wrong-key-limit"] = "WrongKeysPerMinute",
         ["--token-rate-limit"] = "TokensPerMinute",
         ["--max-prompt-tokens"] = "MaxPromptTokens",
         ["--max-tokens"] = "MaxTokens",
@@ -106,7 +108,7 @@ public static class CommandLine
     };
 
     private static readonly HashSet<string> s_integers = ["--port", "--ctx-size", "--gpu-layers", "--threads", "--batch-size", "--parallel", "--max-queue", "--cache-slots",
-        "--rate-limit", "--token-rate-limit", "--max-prompt-tokens", "--max-tokens", "--max-n", "--max-messages", "--max-streams-per-key", "--idle-stream-timeout",
+        "--rate-limit", "--wrong-key-limit", "--token-rate-limit", "--max-prompt-tokens", "--max-tokens", "--max-n", "--max-messages", "--max-streams-per-key", "--idle-stream-timeout",
         "--keep-alive", "--max-loaded", "--memory-budget-mib", "--drain-timeout", "--tenant-max-files", "--tenant-max-active-jobs",
         "--max-concurrent-jobs", "--max-adapter-parameters", "--max-job-memory-mb", "--max-concurrent-validations", "--max-job-events"];
 

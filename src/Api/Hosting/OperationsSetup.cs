@@ -28,6 +28,7 @@ internal static class OperationsSetup
     {
         var services = builder.Services;
         services.AddSingleton(new ApiKeyStore(options));
+        services.AddSingleton(new KeyGuessLimiter(options));
         services.AddSingleton<ServerMetrics>();
         services.AddRequestRateLimits(options);
         if (options.CorsOrigins.Count > 0)

@@ -63,6 +63,8 @@ public sealed class ServerOptions
     public int TenantMaxActiveJobs { get; set; } = 4;
     /// <summary>Paths answered without a key; null means just <c>/health</c>.</summary>
     public List<string>? PublicPaths { get; set; }
+    /// <summary>Wrong API keys one client address may present per minute before its keyed requests get 429 for a while; 0 turns the limit off.</summary>
+    public int WrongKeysPerMinute { get; set; } = 30;
     /// <summary>Requests per minute per key (per client address when open); 0 turns the limit off.</summary>
     public int RequestsPerMinute { get; set; }
     /// <summary>Tokens per minute per key, counted as requested max_tokens plus the estimated prompt; 0 turns the limit off.</summary>
@@ -124,7 +126,7 @@ public sealed class ServerOptions
             return $"--prefix-cache-scope must be 'tenant' or 'global' (got '{PrefixCacheScope}').";
         if (LoadMode is not ("start" or "first-use")) return $"--load-mode must be 'start' or 'first-use' (got '{LoadMode}').";
         if (LogFormat is not ("text" or "json")) return $"--log-format must be 'text' or 'json' (got '{LogFormat}').";
-        if (RequestsPerMinute < 0 || TokensPerMinute < 0 || MaxPromptTokens < 0 || MaxMessages < 0 || MaxTokens < 0 || MaxStreamsPerKey < 0 || IdleStreamTimeoutSeconds < 0
+        if (RequestsPerMinute < 0 || WrongKeysPerMinute < 0 || TokensPerMinute < 0 || MaxPromptTokens < 0 || MaxMessages < 0 || MaxTokens < 0 || MaxStreamsPerKey < 0 || IdleStreamTimeoutSeconds < 0
             || KeepAliveSeconds < 0 || MaxLoadedModels < 0 || MemoryBudgetMib < 0 || DrainTimeoutSeconds < 0
             || TenantMaxStoredBytes < 0 || TenantMaxFiles < 0 || TenantMaxActiveJobs < 0)
             return "Limits, timeouts and budgets must be 0 (off) or more.";

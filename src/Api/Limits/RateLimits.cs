@@ -66,7 +66,7 @@ internal static class RateLimits
     }
 
     // perMinute permits, refilled a sixtieth each second: bursts up to a minute's worth, then a steady rate.
-    private static TokenBucketRateLimiterOptions Bucket(int perMinute) => new()
+    internal static TokenBucketRateLimiterOptions Bucket(int perMinute) => new()
     {
         TokenLimit = perMinute,
         TokensPerPeriod = Math.Max(1, perMinute / 60),

@@ -1,4 +1,5 @@
 using Llm.Api.Errors;
+using Llm.Api.Limits;
 using Llm.Api.Tenancy;
 using Microsoft.Net.Http.Headers;
 
@@ -10,7 +11,7 @@ namespace Llm.Api.Security;
 /// paths a valid key still names its tenant; without one the caller is <see cref="Tenant.Anonymous"/>. With no keys
 /// configured it lets everything through, as <see cref="Tenant.Default"/>.
 /// </summary>
-internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys, ILogger<ApiKeyMiddleware> logger)
+internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys, KeyGuessLimiter guesses, ILogger<ApiKeyMiddleware> logger)
 {
     /// <summary>The <see cref="HttpContext.Items"/> key holding the caller's key id.</summary>
     public const string KeyIdItem = "llm.key-id";
@@ -20,6 +21,13 @@ internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore
         if (!keys.Enabled) return next(context);
         var header = context.Request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (header.Length > 0 && guesses.IsBlocked(address))
+        {
+            LogRejected(logger, context.Request.Path, "too many wrong keys from this address");
+            return RateLimits.Write(context, "api_keys", TimeSpan.FromSeconds(2),
+                "Too many requests with a wrong API key came from this address; wait before sending a key again.");
+        }
         if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && keys.TryMatch(header.AsSpan(scheme.Length).Trim(), out var keyId, out var tenant))
         {
             context.Items[KeyIdItem] = keyId;
@@ -32,6 +40,7 @@ internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore
             context.SetTenant(Tenant.Anonymous);
             return next(context);
         }
+        if (header.Length > 0) guesses.RecordWrongKey(address);
         LogRejected(logger, context.Request.Path, header.Length == 0 ? "no Authorization header" : "wrong key");
         context.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
         var message = header.Length == 0
