@@ -53,7 +53,7 @@ public sealed class HuggingFaceVocabulary
     /// <summary>The number of tokens, every id from 0 to the largest one (or <see cref="HuggingFaceVocabularyOptions.MinimumTokenCount"/>).</summary>
     public int TokenCount => Tokens.Count;
 
-    /// <summary>The BOS token id from <c>bos_token</c>, or null when the tokenizer has none.</summary>
+    /// <summary>The BOS token id from <c>bos_token</c> (else <see cref="HuggingFaceVocabularyOptions.BosTokenId"/>), or null when the tokenizer has none.</summary>
     public int? BosTokenId { get; private init; }
 
     /// <summary>The EOS token id from <c>eos_token</c>.</summary>
@@ -238,10 +238,13 @@ public sealed class HuggingFaceVocabulary
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var id = 0; id < count; id++)
             ids.TryAdd(tokens[id], id);
-        var bos = Find(ids, config.BosToken, "bos_token");
+        var bos = Find(ids, config.BosToken, "bos_token") ?? options.BosTokenId;
+        if (bos is { } b && (b < 0 || b >= count))
+            throw new HuggingFaceVocabularyException($"The BOS id {b} is outside the vocabulary's ids 0..{count - 1}.");
         var eos = Find(ids, config.EosToken, "eos_token");
         var unk = Find(ids, config.UnknownToken ?? bpe.UnknownToken, "unk_token");
-        if (unk is { } u && types[u] == HuggingFaceTokenType.Normal)
+        // llama.cpp renders and parses the unknown token by its type, whatever the added-token flags say.
+        if (unk is { } u)
             types[u] = HuggingFaceTokenType.Unknown;
         var eot = eos is { } e && LlamaCppSpecialTexts.EndOfTurn.Contains(tokens[e]) ? eos
             : LlamaCppSpecialTexts.EndOfTurn.Select(t => ids.TryGetValue(t, out var i) ? i : (int?)null).FirstOrDefault(i => i is not null);

@@ -118,6 +118,13 @@ public sealed class HuggingFaceVocabularyTests
         config["eos_token"] = "<s>";
         Assert.Equal(7, Convert(tokenizer, config).EotTokenId);
 
+        // A BOS id for a tokenizer whose config names none, as Qwen's config.json gives it; the config wins.
+        var noBos = new JsonObject { ["eos_token"] = "<|im_end|>" };
+        Assert.Null(Convert(tokenizer, noBos).BosTokenId);
+        Assert.Equal(8, Convert(tokenizer, noBos, new() { BosTokenId = 8 }).BosTokenId);
+        Assert.Equal(6, Convert(tokenizer, config, new() { BosTokenId = 8 }).BosTokenId);
+        Assert.Contains("BOS id 11", Refused(tokenizer, noBos, new() { BosTokenId = 11 }).Message);
+
         // A rename makes the end-of-message token.
         var renamed = Convert(tokenizer, config, new() { Renames = new Dictionary<int, string> { [10] = "<|eom_id|>" } });
         Assert.Equal(10, renamed.EomTokenId);
@@ -179,6 +186,8 @@ public sealed class HuggingFaceVocabularyTests
                 ["merges"] = new JsonArray(new JsonArray("a", "b"), new JsonArray("▁", "a"), new JsonArray("▁a", "b"), new JsonArray("▁", "ab")),
             },
             ["normalizer"] = new JsonObject { ["type"] = "Replace", ["pattern"] = new JsonObject { ["String"] = " " }, ["content"] = "▁" },
+            // The unknown token is also an added special token (as Gemma's is): its type is still unknown.
+            ["added_tokens"] = new JsonArray(Added(0, "<unk>", true)),
         };
         var vocabulary = Convert(tokenizer);
         Assert.Equal("llama", vocabulary.Model);
