@@ -242,7 +242,9 @@ public sealed class HuggingFaceVocabulary
         if (bos is { } b && (b < 0 || b >= count))
             throw new HuggingFaceVocabularyException($"The BOS id {b} is outside the vocabulary's ids 0..{count - 1}.");
         var eos = Find(ids, config.EosToken, "eos_token");
-        var unk = Find(ids, config.UnknownToken ?? bpe.UnknownToken, "unk_token");
+        // The model's own unk_token is only a default: tokenizers keep it even where the vocabulary lacks it.
+        var unk = config.UnknownToken is not null ? Find(ids, config.UnknownToken, "unk_token")
+            : bpe.UnknownToken is not null && ids.TryGetValue(bpe.UnknownToken, out var modelUnk) ? modelUnk : null;
         // llama.cpp renders and parses the unknown token by its type, whatever the added-token flags say.
         if (unk is { } u)
             types[u] = HuggingFaceTokenType.Unknown;

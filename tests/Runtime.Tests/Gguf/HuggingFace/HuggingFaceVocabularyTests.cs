@@ -95,6 +95,8 @@ public sealed class HuggingFaceVocabularyTests
     public void SpecialIdsComeFromTheConfigAndFromTheTextsLlamaCppKnows()
     {
         var tokenizer = ByteLevel(added: new JsonArray(Added(6, "<s>", true), Added(7, "<|im_end|>", true), Added(8, "<|endoftext|>", true), Added(9, "<pad>", true), Added(10, "<|reserved_4|>", true)));
+        // A model unk_token the vocabulary lacks is ignored; one the config names must exist.
+        tokenizer["model"]!["unk_token"] = "<unk>";
         var config = new JsonObject
         {
             ["bos_token"] = new JsonObject { ["content"] = "<s>", ["__type"] = "AddedToken" },
@@ -282,6 +284,7 @@ public sealed class HuggingFaceVocabularyTests
     public void BadConfigsAndOptionsAreRefused()
     {
         Assert.Contains("'<s>' is not a token", Refused(ByteLevel(), new JsonObject { ["bos_token"] = "<s>" }).Message);
+        Assert.Contains("unk_token '<unk>' is not a token", Refused(ByteLevel(), new JsonObject { ["unk_token"] = "<unk>" }).Message);
         Assert.Contains("add_bos_token is not a boolean", Refused(ByteLevel(), new JsonObject { ["add_bos_token"] = "yes" }).Message);
         Assert.Contains("eos_token", Refused(ByteLevel(), new JsonObject { ["eos_token"] = 3 }).Message);
         Assert.Contains("chat_template", Refused(ByteLevel(), new JsonObject { ["chat_template"] = 3 }).Message);
