@@ -205,35 +205,7 @@ public sealed class HuggingFaceVocabulary
                 throw new ArgumentOutOfRangeException(nameof(options), minimum, $"MinimumTokenCount must be within 0..{HuggingFaceBpeModel.MaxTokens}.");
             count = Math.Max(count, minimum);
         }
-        var tokens = new string[count];
-        var types = new HuggingFaceTokenType[count];
-        var added = bpe.Added.ToDictionary(a => a.Id);
-        for (var id = 0; id < count; id++)
-        {
-            if (added.TryGetValue(id, out var token))
-            {
-                (tokens[id], types[id]) = AddedToken(token, sentencePiece, bpe.Vocab.ContainsKey(id));
-            }
-            else if (bpe.Vocab.TryGetValue(id, out var text))
-            {
-                tokens[id] = text;
-                types[id] = text == bpe.UnknownToken ? HuggingFaceTokenType.Unknown
-                    : sentencePiece && IsByteToken(text) ? HuggingFaceTokenType.Byte
-                    : HuggingFaceTokenType.Normal;
-            }
-            else
-            {
-                tokens[id] = $"[PAD{id}]";
-                types[id] = HuggingFaceTokenType.Unused;
-            }
-        }
-        foreach (var (id, text) in options.Renames ?? new Dictionary<int, string>())
-        {
-            if (id < 0 || id >= count)
-                throw new HuggingFaceVocabularyException($"Cannot rename token {id}: the vocabulary has ids 0..{count - 1}.");
-            ArgumentException.ThrowIfNullOrEmpty(text, nameof(options));
-            tokens[id] = text;
-        }
+        var (tokens, types) = HuggingFaceTokenTable.Build(bpe, count, sentencePiece, options.Renames);
 
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var id = 0; id < count; id++)
@@ -266,23 +238,6 @@ public sealed class HuggingFaceVocabulary
             ChatTemplate = options.ChatTemplate ?? config.ChatTemplate,
         };
     }
-
-    private static (string Text, HuggingFaceTokenType Type) AddedToken(HuggingFaceAddedToken token, bool sentencePiece, bool inModelVocab)
-    {
-        if (token.Special || LlamaCppSpecialTexts.LooksSpecial(token.Content))
-            return (token.Content, HuggingFaceTokenType.Control);
-        if (!token.Content.Contains('\u2581'))
-            return (token.Content, HuggingFaceTokenType.UserDefined);
-        // '▁' in an added token stands for a space. llama.cpp copies user-defined tokens verbatim when it renders them,
-        // so a SentencePiece vocabulary keeps such a token of its own model normal (rendered with spaces), and a
-        // byte-level one spells the space out, as llama.cpp's converter does.
-        return sentencePiece && inModelVocab
-            ? (token.Content, HuggingFaceTokenType.Normal)
-            : (sentencePiece ? token.Content : token.Content.Replace('\u2581', ' '), HuggingFaceTokenType.UserDefined);
-    }
-
-    private static bool IsByteToken(string text) =>
-        text.Length == 6 && text.StartsWith("<0x", StringComparison.Ordinal) && text[5] == '>' && Uri.IsHexDigit(text[3]) && Uri.IsHexDigit(text[4]);
 
     private static int? Find(Dictionary<string, int> ids, string? text, string name)
     {
