@@ -10,6 +10,12 @@ public sealed record ApplyTemplateRequest
     public IReadOnlyList<JsonElement>? Tools { get; init; }
     public bool? AddGenerationPrompt { get; init; }
 
+    /// <summary>Gets extra top-level variables of the chat template, as on chat completions.</summary>
+    public JsonElement? ChatTemplateKwargs { get; init; }
+
+    /// <summary>Gets a value indicating whether the final assistant message is left open, as on chat completions.</summary>
+    public bool? ContinueFinalMessage { get; init; }
+
     /// <summary>Gets template text to render with instead of the model's, for template authors.</summary>
     public string? ChatTemplate { get; init; }
 

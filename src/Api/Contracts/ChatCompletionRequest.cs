@@ -30,6 +30,15 @@ public sealed record ChatCompletionRequest : ISamplingRequest
     /// <summary>Gets vLLM's prefix-cache salt: requests reuse cached prompt prefixes only with requests of the same tenant and salt.</summary>
     public string? CacheSalt { get; init; }
 
+    /// <summary>Gets extra top-level variables of the chat template (vLLM's and llama-server's field), e.g. <c>{"enable_thinking":false}</c>.</summary>
+    public JsonElement? ChatTemplateKwargs { get; init; }
+
+    /// <summary>Gets a value indicating whether the prompt ends with the assistant's header (vLLM's field; default true, false with <see cref="ContinueFinalMessage"/>).</summary>
+    public bool? AddGenerationPrompt { get; init; }
+
+    /// <summary>Gets a value indicating whether the final assistant message is continued rather than answered (vLLM's assistant prefill).</summary>
+    public bool? ContinueFinalMessage { get; init; }
+
     // llama.cpp sampling extensions, as llama-server and vLLM accept them.
     public int? TopK { get; init; }
     public float? MinP { get; init; }

@@ -40,7 +40,9 @@ public static class ApplyTemplateEndpoints
                 var own = model.SpecialTokenText;
                 template = ChatTemplate.FromJinja(text, new SpecialTokenText(request.BosToken ?? own.Bos, request.EosToken ?? own.Eos));
             }
-            var prompt = template.Render(turns, new ChatRenderOptions { AddGenerationPrompt = request.AddGenerationPrompt ?? true, Tools = tools }, cancellationToken);
+            var renderOptions = ChatRenderMapper.ToRenderOptions(request.ChatTemplateKwargs, request.AddGenerationPrompt, request.ContinueFinalMessage, turns,
+                template, options.DefaultTemplateVariables(), tools);
+            var prompt = template.Render(turns, renderOptions, cancellationToken);
             return TypedResults.Ok(new ApplyTemplateResponse(prompt));
         }
         catch (ChatTemplateException ex) when (request.ChatTemplate is not null)

@@ -39,7 +39,9 @@ public static class ChatCompletionsEndpoints
 
         var model = models.Get(modelName);
         sampling = sampling with { Grammar = OutputGrammar(request, tools, model.Template.ToolCallFormat) };
-        var rendered = model.Template.Render(turns, new ChatRenderOptions { Tools = tools?.Tools }, cancellationToken);
+        var renderOptions = ChatRenderMapper.ToRenderOptions(request.ChatTemplateKwargs, request.AddGenerationPrompt, request.ContinueFinalMessage, turns,
+            model.Template, options.DefaultTemplateVariables(), tools?.Tools);
+        var rendered = model.Template.Render(turns, renderOptions, cancellationToken);
         PromptBudget.EnsureFits(model, rendered, maxTokens, "messages");
         var prompt = model.TokenizeChat(rendered, cancellationToken);
         var template = new GenerationRequest

@@ -16,6 +16,7 @@ public static class OpenAiErrors
         ContextLengthExceededException e => OpenAiException.InvalidRequest(e.Message, "messages", "context_length_exceeded"),
         ChatTemplateException { Limit: not null } e => OpenAiException.InvalidRequest(e.Message, "messages", "template_limit_exceeded"),
         ChatTemplateException e => OpenAiException.InvalidRequest(e.Message, "messages", "chat_template_error"),
+        ChatTemplateVariableException e => OpenAiException.InvalidRequest($"Invalid 'chat_template_kwargs': {e.Message}", "chat_template_kwargs"),
         InvalidInputException e => OpenAiException.InvalidRequest(e.Message, e.Parameter),
         GrammarRejectedException e => OpenAiException.InvalidRequest(e.Message, null, "invalid_grammar"),
         ModelNotFoundException e => new OpenAiException(StatusCodes.Status404NotFound, e.Message, "invalid_request_error", "model", "model_not_found"),

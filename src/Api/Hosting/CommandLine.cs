@@ -22,6 +22,7 @@ public static class CommandLine
           --cache-slots N           prompt prefixes kept for reuse after their requests end (default: --parallel; 0 = no prefix cache)
           --prefix-cache-scope tenant|global  reuse cached prompts only within a tenant (default) or across tenants
           --chat-template FILE|TEXT|NAME override the chat template (a Jinja file or text, or a llama.cpp built-in name such as chatml)
+          --chat-template-kwargs JSON  default extra chat-template variables, a JSON object such as '{"enable_thinking":false}'; requests' chat_template_kwargs override them key by key
           --cache-dir DIR           where the demo model is built (default ~/.cache/llm)
           --data-dir DIR            where uploaded files, fine-tuning jobs and adapters are kept (default ~/.local/share/llm)
           --api-key KEY             require this key as 'Authorization: Bearer KEY' (repeatable; /health stays public)
@@ -69,6 +70,7 @@ public static class CommandLine
         ["--cache-slots"] = "CacheSlots",
         ["--prefix-cache-scope"] = "PrefixCacheScope",
         ["--chat-template"] = "ChatTemplate",
+        ["--chat-template-kwargs"] = "ChatTemplateKwargs",
         ["--cache-dir"] = "CacheDirectory",
         ["--data-dir"] = "DataDirectory",
         ["--api-keys-file"] = "ApiKeysFile",

@@ -34,6 +34,13 @@ public sealed class ServerOptions
     /// </summary>
     public string PrefixCacheScope { get; set; } = TenantPrefixCacheScope;
     public string? ChatTemplate { get; set; }
+
+    /// <summary>
+    /// Gets or sets default extra chat-template variables as JSON object text (<c>{"enable_thinking":false}</c>); a request's
+    /// <c>chat_template_kwargs</c> override them key by key. Not applied to llama.cpp's built-in formats, which read none.
+    /// </summary>
+    public string? ChatTemplateKwargs { get; set; }
+
     public List<ModelOption> Models { get; set; } = [];
 
     /// <summary>Where uploaded files, fine-tuning jobs and adapters are kept; null means $XDG_DATA_HOME/llm or ~/.local/share/llm.</summary>
@@ -100,6 +107,21 @@ public sealed class ServerOptions
     /// <summary><c>text</c> (one line per entry, with scopes) or <c>json</c> (structured, for log collectors).</summary>
     public string LogFormat { get; set; } = "text";
 
+    /// <summary>Returns <see cref="ChatTemplateKwargs"/> parsed (checked by <see cref="Validate"/> at start-up), or null when unset.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? DefaultTemplateVariables()
+    {
+        if (ChatTemplateKwargs is null) return null;
+        var text = ChatTemplateKwargs;
+        // One reference, so a reader on another thread sees a whole pair or none.
+        var cached = _templateVariables;
+        if (cached is not null && ReferenceEquals(cached.Item1, text)) return cached.Item2;
+        var parsed = TemplateKwargsOption.Parse(text);
+        _templateVariables = Tuple.Create(text, parsed);
+        return parsed;
+    }
+
+    private Tuple<string, IReadOnlyDictionary<string, System.Text.Json.JsonElement>?>? _templateVariables;
+
     /// <summary>Returns the first problem with the settings, or null when they are usable.</summary>
     public string? Validate()
     {
@@ -130,6 +152,14 @@ public sealed class ServerOptions
             || KeepAliveSeconds < 0 || MaxLoadedModels < 0 || MemoryBudgetMib < 0 || DrainTimeoutSeconds < 0
             || TenantMaxStoredBytes < 0 || TenantMaxFiles < 0 || TenantMaxActiveJobs < 0)
             return "Limits, timeouts and budgets must be 0 (off) or more.";
+        try
+        {
+            TemplateKwargsOption.Parse(ChatTemplateKwargs);
+        }
+        catch (ArgumentException ex)
+        {
+            return ex.Message;
+        }
         if (MaxN < 1) return $"--max-n must be at least 1 (got {MaxN}).";
         if (ApiKeys.Any(string.IsNullOrWhiteSpace)) return "--api-key must not be empty.";
         if (AdminKeys.Any(string.IsNullOrWhiteSpace)) return "--admin-key must not be empty.";

@@ -31,15 +31,49 @@ public abstract partial class ChatTemplate
     /// <summary>Gets the format the model is taught to write tool calls in.</summary>
     public abstract ToolCallFormat ToolCallFormat { get; }
 
-    /// <summary>Renders the conversation; tools reach the prompt through the template or, lacking a tool section, the generic tool prompt.</summary>
+    /// <summary>
+    /// Gets a value indicating whether the template reads extra variables (<see cref="ChatRenderOptions.TemplateVariables"/>):
+    /// Jinja templates do, llama.cpp's built-in formats do not.
+    /// </summary>
+    public abstract bool ReadsVariables { get; }
+
+    /// <summary>
+    /// Renders the conversation; tools reach the prompt through the template or, lacking a tool section, the generic
+    /// tool prompt. With <see cref="ChatRenderOptions.ContinueFinalMessage"/> the prompt ends inside the final
+    /// assistant message, right after its content (see <see cref="FinalMessageContinuation"/>).
+    /// </summary>
     /// <param name="messages">The conversation.</param>
-    /// <param name="options">Generation prompt, tools and the render budget; <see cref="ChatRenderOptions.Default"/> when null.</param>
+    /// <param name="options">Generation prompt, tools, extra variables, prefill and the render budget; <see cref="ChatRenderOptions.Default"/> when null.</param>
     /// <param name="cancellationToken">Stops the render; a Jinja template checks it every 1,024 steps.</param>
-    /// <exception cref="ChatTemplateException">The template refused the conversation, or crossed a limit (<see cref="ChatTemplateException.Limit"/>).</exception>
+    /// <exception cref="ChatTemplateException">
+    /// The template refused the conversation, crossed a limit (<see cref="ChatTemplateException.Limit"/>), or, when
+    /// continuing the final message, does not print that message's content.
+    /// </exception>
+    /// <exception cref="ChatTemplateVariableException">The extra variables cannot be used (reserved name, too deep, too large, or a template that reads none).</exception>
+    /// <exception cref="ArgumentException"><see cref="ChatRenderOptions.ContinueFinalMessage"/> with a generation prompt, or with a last message that is not the assistant's or that calls tools.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public string Render(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions? options = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(messages);
         options ??= ChatRenderOptions.Default;
+        if (options.TemplateVariables is { Count: > 0 } variables)
+        {
+            if (!ReadsVariables)
+                throw new ChatTemplateVariableException($"This model's chat template ({Source}) is one of llama.cpp's built-in formats, which cannot read template variables.");
+            ChatTemplateVariables.Validate(variables);
+        }
+        if (!options.ContinueFinalMessage) return RenderWhole(messages, options, cancellationToken);
+
+        if (options.AddGenerationPrompt) throw new ArgumentException("Continuing the final message needs AddGenerationPrompt to be false.", nameof(options));
+        if (messages.Count == 0 || messages[^1].Role != "assistant")
+            throw new ArgumentException("Continuing the final message needs the last message to be the assistant's.", nameof(messages));
+        if (messages[^1].ToolCalls is { Count: > 0 })
+            throw new ArgumentException("The final assistant message calls tools; only a message of text can be continued.", nameof(messages));
+        return FinalMessageContinuation.Render(messages, m => RenderWhole(m, options, cancellationToken));
+    }
+
+    private string RenderWhole(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions options, CancellationToken cancellationToken)
+    {
         if (!RendersTools && (options.Tools is { Count: > 0 } || messages.Any(m => m.ToolCalls is { Count: > 0 } || m.Role == "tool")))
             return RenderCore(GenericToolPrompt.Apply(messages, options.Tools), options with { Tools = null }, cancellationToken);
         return RenderCore(messages, options, cancellationToken);

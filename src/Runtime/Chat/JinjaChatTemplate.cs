@@ -31,6 +31,8 @@ internal sealed class JinjaChatTemplate : ChatTemplate
 
     public override bool RendersTools { get; }
 
+    public override bool ReadsVariables => true;
+
     public override ToolCallFormat ToolCallFormat { get; }
 
     /// <summary>Parses a template.</summary>

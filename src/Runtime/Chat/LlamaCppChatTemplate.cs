@@ -26,6 +26,8 @@ internal sealed class LlamaCppChatTemplate : ChatTemplate
 
     public override bool RendersTools => false;
 
+    public override bool ReadsVariables => false;
+
     public override ToolCallFormat ToolCallFormat => ToolCallFormat.Hermes;
 
     /// <summary>The model's own template (name null) or a named built-in; null when llama.cpp does not recognise it.</summary>

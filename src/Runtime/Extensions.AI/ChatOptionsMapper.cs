@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Llm.Runtime.Chat;
 using Llm.Runtime.Chat.Tools;
 using Llm.Runtime.Grammar;
 using Llm.Runtime.Inference;
@@ -9,6 +10,53 @@ namespace Llm.Runtime.Extensions.AI;
 /// <summary>Turns <see cref="ChatOptions"/> into engine parameters and tool definitions.</summary>
 internal static class ChatOptionsMapper
 {
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key of extra template variables (a dictionary or a JSON object), named as OpenAI-compatible servers name the field.</summary>
+    public const string TemplateKwargsKey = "chat_template_kwargs";
+
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key that asks for the final assistant message to be continued (a boolean).</summary>
+    public const string ContinueFinalMessageKey = "continue_final_message";
+
+    /// <summary>The render options: tools, extra template variables and assistant prefill from <see cref="ChatOptions.AdditionalProperties"/>.</summary>
+    /// <exception cref="ArgumentException">An additional property of the wrong shape.</exception>
+    public static ChatRenderOptions RenderOptions(ChatOptions? options, IReadOnlyList<JsonElement>? tools)
+    {
+        var properties = options?.AdditionalProperties;
+        var continues = properties?.TryGetValue(ContinueFinalMessageKey, out var flag) == true && flag switch
+        {
+            null => false,
+            bool b => b,
+            JsonElement { ValueKind: JsonValueKind.True or JsonValueKind.False } e => e.GetBoolean(),
+            _ => throw new ArgumentException($"ChatOptions.AdditionalProperties[\"{ContinueFinalMessageKey}\"] must be a boolean.", nameof(options)),
+        };
+        return new ChatRenderOptions
+        {
+            Tools = tools,
+            AddGenerationPrompt = !continues,
+            ContinueFinalMessage = continues,
+            TemplateVariables = properties?.TryGetValue(TemplateKwargsKey, out var kwargs) == true ? TemplateVariables(kwargs) : null,
+        };
+    }
+
+    private static Dictionary<string, JsonElement>? TemplateVariables(object? value)
+    {
+        if (value is null) return null;
+        JsonElement element;
+        try
+        {
+            element = value is JsonElement e ? e : JsonSerializer.SerializeToElement(value, value.GetType(), AIJsonUtilities.DefaultOptions);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or JsonException)
+        {
+            throw new ArgumentException($"ChatOptions.AdditionalProperties[\"{TemplateKwargsKey}\"] cannot be turned into JSON: {ex.Message}", "options", ex);
+        }
+        if (element.ValueKind == JsonValueKind.Null) return null;
+        if (element.ValueKind != JsonValueKind.Object)
+            throw new ArgumentException($"ChatOptions.AdditionalProperties[\"{TemplateKwargsKey}\"] must be a dictionary or a JSON object of template variables.", "options");
+        var variables = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject()) variables[property.Name] = property.Value;
+        return variables;
+    }
+
     public static SamplingParams ToSampling(ChatOptions? options) => new()
     {
         Temperature = options?.Temperature ?? 1f,

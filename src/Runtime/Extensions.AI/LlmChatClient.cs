@@ -16,10 +16,19 @@ namespace Llm.Runtime.Extensions.AI;
 /// to have tools called.
 /// </summary>
 /// <remarks>
+/// <para>
+/// <see cref="ChatOptions.AdditionalProperties"/> takes what OpenAI-compatible servers take as extra request fields:
+/// <c>chat_template_kwargs</c> (a dictionary or a JSON object: extra top-level variables of the chat template, such as
+/// Qwen3's <c>enable_thinking</c>) and <c>continue_final_message</c> (true: the last message, the assistant's, is
+/// continued rather than answered; the response holds only the continuation). Wrongly shaped values throw
+/// <see cref="ArgumentException"/>; unusable variables throw <see cref="Chat.ChatTemplateVariableException"/>.
+/// </para>
+/// <para>
 /// Thread-safe: concurrent calls become concurrent sequences of the model's engine. Every call of one client
 /// uses the client's prefix-cache partition; an application that serves several users and must keep their
 /// prompts from each other (cached tokens, time to first token) creates one client per user with its own
 /// partition.
+/// </para>
 /// </remarks>
 /// <param name="model">The loaded model; the caller keeps ownership.</param>
 /// <param name="cachePartition">
@@ -83,7 +92,7 @@ public sealed class LlmChatClient(ModelHost model, string cachePartition = "") :
     {
         ArgumentNullException.ThrowIfNull(messages);
         var tools = ChatOptionsMapper.Tools(options);
-        var prompt = model.Template.Render(ChatMessageMapper.ToPrompt(messages, options), new ChatRenderOptions { Tools = tools }, cancellationToken);
+        var prompt = model.Template.Render(ChatMessageMapper.ToPrompt(messages, options), ChatOptionsMapper.RenderOptions(options, tools), cancellationToken);
         var request = new GenerationRequest
         {
             PromptTokens = model.TokenizeChat(prompt, cancellationToken),
