@@ -79,17 +79,22 @@ internal static class PyAccess
         {
             throw undefined.Fail();
         }
+        IList<object?>? source = obj switch
+        {
+            IList<object?> list => list,
+            string s => ToRunes(s),
+            _ => null,
+        };
+        if (source is null)
+        {
+            // Jinja2's getitem turns the TypeError of obj[a:b] into undefined.
+            return new Undefined("slice", PyOps.TypeName(obj));
+        }
         var stepValue = step is null ? 1 : ToIndex(step);
         if (stepValue == 0)
         {
             throw new JinjaRuntimeException("slice step cannot be zero");
         }
-        IList<object?> source = obj switch
-        {
-            IList<object?> list => list,
-            string s => ToRunes(s),
-            _ => throw new JinjaRuntimeException($"'{PyOps.TypeName(obj)}' object is not subscriptable"),
-        };
         var n = source.Count;
         var (lower, upper) = stepValue > 0 ? (0, n) : (-1, n - 1);
         var from = Clamp(start, stepValue > 0 ? lower : upper, n, lower, upper);
@@ -191,6 +196,7 @@ internal static class PyAccess
                 }
                 throw new JinjaRuntimeException($"'in <string>' requires string as left operand, not {PyOps.TypeName(item)}");
             case JinjaDict dict:
+                RequireHashable(item);
                 return item is not null and not Undefined && dict.ContainsKey(item);
             case IList<object?> list:
                 foreach (var element in list)
@@ -207,6 +213,11 @@ internal static class PyAccess
                 throw new JinjaRuntimeException($"argument of type '{PyOps.TypeName(container)}' is not iterable");
         }
     }
+
+    /// <summary>Lists and dicts cannot be dict keys or set members in Python: lookups with them raise TypeError.</summary>
+    public static object? RequireHashable(object? value) => value is List<object?> or JinjaDict
+        ? throw new JinjaRuntimeException($"unhashable type: '{PyOps.TypeName(value)}'")
+        : value;
 
     public static string Join(IList<object?> items, string separator)
     {
