@@ -79,22 +79,18 @@ internal static class PyAccess
         {
             throw undefined.Fail();
         }
-        IList<object?>? source = obj switch
-        {
-            IList<object?> list => list,
-            string s => ToRunes(s),
-            _ => null,
-        };
-        if (source is null)
-        {
-            // Jinja2's getitem turns the TypeError of obj[a:b] into undefined.
-            return new Undefined("slice", PyOps.TypeName(obj));
-        }
         var stepValue = step is null ? 1 : ToIndex(step);
         if (stepValue == 0)
         {
             throw new JinjaRuntimeException("slice step cannot be zero");
         }
+        // Jinja2 compiles a slice to a plain Python subscript: unlike obj[key], a bad target raises.
+        IList<object?> source = obj switch
+        {
+            IList<object?> list => list,
+            string s => ToRunes(s),
+            _ => throw new JinjaRuntimeException($"'{PyOps.TypeName(obj)}' object is not subscriptable"),
+        };
         var n = source.Count;
         var (lower, upper) = stepValue > 0 ? (0, n) : (-1, n - 1);
         var from = Clamp(start, stepValue > 0 ? lower : upper, n, lower, upper);

@@ -44,7 +44,7 @@ def make_environment():
 
 # The values every case sees. `missing` is never defined.
 VARIABLES = {
-    "none": None,
+    "nothing": None,
     "empty": [],
     "dicts": [
         {"type": "function", "name": "b", "n": 2},
@@ -53,17 +53,21 @@ VARIABLES = {
     ],
     "text": "Hello World",
     "obj": {"a": 1},
+    "number": 3,
 }
 
-# none; plain undefined; undefined attribute of a defined value; attribute of undefined; ordinary values.
+# none (a variable, as templates meet it, and the literal, which Jinja2 may fold at compile time); plain undefined; undefined attribute of a defined value; attribute of undefined; ordinary values.
 INPUTS = {
-    "none": "none",
+    "none": "nothing",
+    "none_literal": "none",
     "undefined": "missing",
     "undefined_attribute": "obj.missing",
     "attribute_of_undefined": "missing.attr",
     "empty_list": "empty",
     "list_of_dicts": "dicts",
     "string": "text",
+    "mapping": "obj",
+    "integer": "number",
 }
 
 # Every filter of src/Runtime/Chat/Jinja/Filters.cs and CollectionFilters.cs, with typical arguments.
@@ -222,6 +226,10 @@ def main():
                 add("test", f"not {name}{args}", input_name, f"{{{{ {expr} is not {name}{args} }}}}")
     for construct in CONSTRUCTS:
         for input_name, expr in INPUTS.items():
+            if input_name == "none_literal" and construct == "{{ X[1:] }}":
+                # Jinja2's optimizer folds none[1:] through the lenient getitem into undefined at compile time, where
+                # a variable holding none raises at run time: an artifact of constant folding, not a behaviour.
+                continue
             add("construct", construct, input_name, construct.replace("X", expr))
 
     # An argument that is none or undefined, where the input is ordinary.
@@ -256,8 +264,10 @@ def main():
     )
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "none_matrix.json")
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        json.dump({"about": about, "variables": VARIABLES, "cases": cases}, f, ensure_ascii=False, indent=1)
-        f.write("\n")
+        # One case a line: small diffs when Jinja2 or the matrix changes.
+        f.write('{\n "about": ' + json.dumps(about) + ',\n "variables": ' + json.dumps(VARIABLES, ensure_ascii=False) + ',\n "cases": [\n')
+        f.write(",\n".join("  " + json.dumps(c, ensure_ascii=False) for c in cases))
+        f.write("\n ]\n}\n")
     errors = sum(1 for c in cases if c["error"])
     print(f"{len(cases)} cases ({errors} errors) -> {path}", file=sys.stderr)
 
