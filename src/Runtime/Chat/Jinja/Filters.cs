@@ -35,7 +35,11 @@ internal static partial class Filters
         ["attr"] = Attr,
     };
 
-    static Filters() => AddCollectionFilters(All);
+    static Filters()
+    {
+        AddCollectionFilters(All);
+        AddLayoutFilters(All);
+    }
 
     public static FilterFunction? Find(string name) => All.GetValueOrDefault(name);
 

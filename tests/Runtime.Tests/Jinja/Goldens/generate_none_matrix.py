@@ -70,11 +70,15 @@ INPUTS = {
     "integer": "number",
 }
 
-# Every filter of src/Runtime/Chat/Jinja/Filters.cs and CollectionFilters.cs, with typical arguments.
+# Every filter of src/Runtime/Chat/Jinja/Filters.cs, CollectionFilters.cs and LayoutFilters.cs, with typical arguments.
+# Jinja2 builtins the engine leaves out (chat templates do not use them): filesizeformat, groupby, pprint, random,
+# striptags, urlencode, urlize, wordwrap, xmlattr.
 FILTERS = {
     "abs": [""],
     "attr": ["('type')"],
+    "batch": ["(2)", "(2, 'x')"],
     "capitalize": [""],
+    "center": ["", "(15)"],
     "count": [""],
     "d": ["", "('x')"],
     "default": ["", "('x')", "('x', true)", "(none)", "(missing)"],
@@ -83,6 +87,7 @@ FILTERS = {
     "escape": [""],
     "first": [""],
     "float": ["", "(1.5)"],
+    "forceescape": [""],
     "format": ["", "('x')"],
     "indent": ["", "(2, true)"],
     "int": ["", "(7)"],
@@ -103,6 +108,7 @@ FILTERS = {
     "safe": [""],
     "select": ["", "('defined')", "('equalto', 'x')", "('none')"],
     "selectattr": ["('type')", "('type', 'equalto', 'function')", "('missing', 'undefined')", "('type', 'in', ['code'])"],
+    "slice": ["(2)", "(2, 'x')"],
     "sort": ["", "(attribute='name')", "(reverse=true)"],
     "split": ["", "(',')"],  # not a Jinja2 filter: Jinja2 refuses the template
     "string": [""],
@@ -110,6 +116,7 @@ FILTERS = {
     "title": [""],
     "tojson": ["", "(indent=2)"],
     "trim": [""],
+    "truncate": ["", "(8)", "(8, true)", "(9, false, '..', 0)"],
     "unique": ["", "(attribute='type')"],
     "upper": [""],
     "wordcount": [""],
