@@ -38,8 +38,8 @@ public class FamilyTemplateTests
     {
         var cases = Golden.Value.GetProperty("cases").EnumerateArray().ToList();
         Assert.Equal(5, Golden.Value.GetProperty("templates").GetArrayLength());
-        Assert.Equal(65, cases.Count);
-        Assert.Equal(63, cases.Count(c => c.GetProperty("expected").ValueKind == JsonValueKind.String));
+        Assert.Equal(75, cases.Count);
+        Assert.Equal(71, cases.Count(c => c.GetProperty("expected").ValueKind == JsonValueKind.String));
     }
 
     [Theory]

@@ -133,6 +133,17 @@ CONVERSATIONS = [
         {"role": "tool", "content": "{\"temperature\": 22}", "tool_call_id": "call_1"},
         {"role": "assistant", "content": "It is 22 °C in Paris."},
         {"role": "user", "content": "Thanks!"}]},
+    {"case": "parallel_tool_calls", "tools": [WEATHER_TOOL], "messages": [
+        {"role": "user", "content": "Weather in Paris and in Oslo?"},
+        {"role": "assistant", "content": "Let me check both.", "tool_calls": [
+            TOOL_CALL,
+            {"id": "call_2", "type": "function", "function": {"name": "get_weather", "arguments": {"city": "Oslo"}}}]},
+        {"role": "tool", "content": "{\"temperature\": 22}", "tool_call_id": "call_1"},
+        {"role": "tool", "content": "{\"temperature\": -3}", "tool_call_id": "call_2"}]},
+    {"case": "tool_arguments_not_json", "tools": [WEATHER_TOOL], "add_generation_prompt": False, "messages": [
+        {"role": "user", "content": "Weather?"},
+        {"role": "assistant", "content": "", "tool_calls": [
+            {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "city=Paris"}}]}]},
     {"case": "think_in_content", "messages": [
         {"role": "user", "content": "What is 2+2?"},
         {"role": "assistant", "content": "<think>\nThe user asks for a sum.\n</think>\n\n4"},
