@@ -44,6 +44,16 @@ public class NoneMatrixTests
         Assert.All(cases.Where(c => c.GetProperty("input").GetString() == "attribute_of_undefined"), c => Assert.Equal(JsonValueKind.String, c.GetProperty("error").ValueKind));
     }
 
+    [Fact]
+    public void Tool_selection_over_absent_tools_is_empty_as_in_jinja2()
+    {
+        // Issue #12: a real template filtered `tools` this way and refused every conversation without tools.
+        var template = JinjaTemplate.Parse("{% set fns = tools | selectattr('type', 'equalto', 'function') | list %}{{ fns | length }}");
+        Assert.Equal("0", template.Render(new Dictionary<string, object?> { ["tools"] = null }));
+        Assert.Equal("0", template.Render(new Dictionary<string, object?>()));
+        Assert.Equal("1", template.Render(new Dictionary<string, object?> { ["tools"] = JsonDocument.Parse("""[{"type":"function"},{"type":"x"}]""").RootElement }));
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Renders_like_jinja2(int index, string template)
