@@ -36,9 +36,14 @@ internal sealed class JinjaChatTemplate : ChatTemplate
     public override ToolCallFormat ToolCallFormat { get; }
 
     /// <summary>Parses a template.</summary>
+    /// <param name="text">The template.</param>
+    /// <param name="tokens">BOS and EOS text.</param>
+    /// <param name="source">Where the template comes from, for <see cref="Source"/>.</param>
+    /// <param name="options">Engine settings; the defaults (transformers' environment, the system clock) when null. Tests pin the clock here.</param>
     /// <exception cref="JinjaSyntaxException">The text is not a valid template.</exception>
     /// <exception cref="JinjaLimitException">The text nests deeper than the engine allows.</exception>
-    public static JinjaChatTemplate Create(string text, SpecialTokenText tokens, string source) => new(JinjaTemplate.Parse(text), text, tokens, source);
+    public static JinjaChatTemplate Create(string text, SpecialTokenText tokens, string source, JinjaOptions? options = null) =>
+        new(JinjaTemplate.Parse(text, options), text, tokens, source);
 
     private static bool MentionsTools(string text) => text.Contains("tools", StringComparison.Ordinal);
 

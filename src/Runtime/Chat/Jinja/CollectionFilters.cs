@@ -65,7 +65,7 @@ internal static partial class Filters
     /// <summary>Sort and unique compare strings case-insensitively unless told otherwise, as Jinja2 does.</summary>
     private static object? SortKey(object? item, object? attribute, bool caseSensitive)
     {
-        var key = attribute is null or Undefined ? item : AttributeGetter(item, attribute);
+        var key = AttributeGetter(item, attribute);
         return !caseSensitive && key is string s ? s.ToLowerInvariant() : key;
     }
 
@@ -78,6 +78,7 @@ internal static partial class Filters
         foreach (var item in Sequence(value))
         {
             var key = SortKey(item, attribute, caseSensitive);
+            PyAccess.RequireHashable(key);
             if (!PyAccess.Contains(seen, key))
             {
                 seen.Add(key);
@@ -101,7 +102,8 @@ internal static partial class Filters
         // Index as the tie-breaker keeps the sort stable, like Python's.
         keys.Sort((a, b) =>
         {
-            var order = PyOps.Compare(a.Key, b.Key, "<");
+            // Jinja2's sort keys are one-item lists, which Python compares by equality before ordering.
+            var order = PyOps.AreEqual(a.Key, b.Key) ? 0 : PyOps.Compare(a.Key, b.Key, "<");
             return order != 0 ? (reverse ? -order : order) : a.Index.CompareTo(b.Index);
         });
         var result = new List<object?>(items.Count);
@@ -135,8 +137,13 @@ internal static partial class Filters
         return pairs;
     }
 
+    /// <summary>select, reject, selectattr, rejectattr: like Jinja2, a falsy input (none, undefined, empty) yields nothing, unchecked.</summary>
     private static object? Select(RenderContext context, object? value, CallArgs args, bool attribute, bool keep)
     {
+        if (!PyOps.IsTruthy(value))
+        {
+            return new List<object?>();
+        }
         var offset = attribute ? 1 : 0;
         var attributeName = attribute ? args.Get(0, "attribute") : null;
         TestFunction? test = null;
@@ -160,8 +167,13 @@ internal static partial class Filters
         return result;
     }
 
+    /// <summary>Like Jinja2, a falsy input (none, undefined, empty) maps to nothing, its arguments unchecked.</summary>
     private static object? Map(RenderContext context, object? value, CallArgs args)
     {
+        if (!PyOps.IsTruthy(value))
+        {
+            return new List<object?>();
+        }
         var items = Sequence(value);
         if (args.Count == 0 && args.TryGetNamed("attribute", out var attribute))
         {
@@ -193,6 +205,14 @@ internal static partial class Filters
     /// <summary>Jinja2's make_attrgetter: "a.b.0" walks items, dotted parts and integer indexes alike.</summary>
     private static object? AttributeGetter(object? item, object? attribute)
     {
+        switch (attribute)
+        {
+            case null:
+                return item;
+            case Undefined:
+                // No key equals undefined: every lookup misses.
+                return PyAccess.GetItem(item, attribute);
+        }
         if (attribute is long index)
         {
             return PyAccess.GetItem(item, index);

@@ -16,7 +16,6 @@ internal static partial class Filters
         ["title"] = (_, v, _) => Title(Soft(v)),
         ["replace"] = (_, v, a) => StringMethodCalls.Replace(
             Soft(v), Soft(a.Get(0, "old")), Soft(a.Get(1, "new")), a.Get(2, "count") is long n ? n : -1),
-        ["split"] = (_, v, a) => StringMethodCalls.Call(Soft(v), "split", a),
         ["string"] = (_, v, _) => Soft(v),
         ["safe"] = (_, v, _) => Soft(v),
         ["escape"] = Escape,
@@ -36,7 +35,11 @@ internal static partial class Filters
         ["attr"] = Attr,
     };
 
-    static Filters() => AddCollectionFilters(All);
+    static Filters()
+    {
+        AddCollectionFilters(All);
+        AddLayoutFilters(All);
+    }
 
     public static FilterFunction? Find(string name) => All.GetValueOrDefault(name);
 
@@ -67,13 +70,20 @@ internal static partial class Filters
     private static object? Escape(RenderContext context, object? value, CallArgs args) =>
         Soft(value).Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&#34;").Replace("'", "&#39;");
 
+    /// <summary>Jinja2 appends "\n" to its input before splitting lines: anything but a string fails there.</summary>
     private static object? Indent(RenderContext context, object? value, CallArgs args)
     {
+        var text = value switch
+        {
+            string s => s,
+            Undefined u => throw u.Fail(),
+            _ => throw new JinjaRuntimeException($"indent: expected a string, got '{PyOps.TypeName(value)}'"),
+        };
         var width = args.Get(0, "width", 4L);
         var indentation = width is string w ? w : new string(' ', Width(Methods.ToLong(width)));
         var first = PyOps.IsTruthy(args.Get(1, "first", false));
         var blank = PyOps.IsTruthy(args.Get(2, "blank", false));
-        var lines = (Soft(value) + "\n").Split('\n');
+        var lines = (text + "\n").Split('\n');
         var count = lines.Length - 1;
         var sb = new StringBuilder(lines[0]);
         for (var i = 1; i < count; i++)
@@ -100,6 +110,9 @@ internal static partial class Filters
         var fallback = args.Get(0, "default", 0L);
         switch (value)
         {
+            case Undefined u:
+                // int(Undefined) raises UndefinedError, which the filter does not catch.
+                throw u.Fail();
             case long or bool:
                 return Methods.ToLong(value);
             case double d:
@@ -135,6 +148,7 @@ internal static partial class Filters
         var fallback = args.Get(0, "default", 0.0);
         return value switch
         {
+            Undefined u => throw u.Fail(),
             long or bool or double => PyOps.ToDouble(value),
             string s when double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
             _ => fallback,
@@ -175,6 +189,15 @@ internal static partial class Filters
     private static object? ToJson(RenderContext context, object? value, CallArgs args)
     {
         var indentArg = args.TryGetNamed("indent", out var named) ? named : args.Count > 0 ? args.Positional[0] : null;
+        if (indentArg is Undefined undefinedIndent)
+        {
+            // json.dumps only multiplies the indent when it opens a non-empty list or dict.
+            if (value is System.Collections.ICollection { Count: > 0 })
+            {
+                throw undefinedIndent.Fail();
+            }
+            indentArg = null;
+        }
         var indent = indentArg switch
         {
             null => null,
@@ -195,7 +218,10 @@ internal static partial class Filters
     /// <summary>Unlike <c>.name</c>, attr() never falls back to dict keys: Python getattr only.</summary>
     private static object? Attr(RenderContext context, object? value, CallArgs args)
     {
-        var name = Soft(args.Get(0, "name"));
+        if (args.Get(0, "name") is not string name)
+        {
+            throw new JinjaRuntimeException($"attribute name must be string, not '{PyOps.TypeName(args.Get(0, "name"))}'");
+        }
         if (value is JinjaDict && !Methods.IsDictMethod(name))
         {
             return new Undefined(name, "dict");

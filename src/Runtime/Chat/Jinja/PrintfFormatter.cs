@@ -58,6 +58,10 @@ internal static class PrintfFormatter
                 sb.Append(zeroPad && conversion is not ('s' or 'r') ? '0' : ' ', pad).Append(text);
             }
         }
+        if (next < args.Length)
+        {
+            throw new JinjaRuntimeException("not all arguments converted during string formatting");
+        }
         return sb.ToString();
     }
 

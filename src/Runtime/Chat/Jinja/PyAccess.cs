@@ -84,6 +84,7 @@ internal static class PyAccess
         {
             throw new JinjaRuntimeException("slice step cannot be zero");
         }
+        // Jinja2 compiles a slice to a plain Python subscript: unlike obj[key], a bad target raises.
         IList<object?> source = obj switch
         {
             IList<object?> list => list,
@@ -191,6 +192,7 @@ internal static class PyAccess
                 }
                 throw new JinjaRuntimeException($"'in <string>' requires string as left operand, not {PyOps.TypeName(item)}");
             case JinjaDict dict:
+                RequireHashable(item);
                 return item is not null and not Undefined && dict.ContainsKey(item);
             case IList<object?> list:
                 foreach (var element in list)
@@ -207,6 +209,11 @@ internal static class PyAccess
                 throw new JinjaRuntimeException($"argument of type '{PyOps.TypeName(container)}' is not iterable");
         }
     }
+
+    /// <summary>Lists and dicts cannot be dict keys or set members in Python: lookups with them raise TypeError.</summary>
+    public static object? RequireHashable(object? value) => value is List<object?> or JinjaDict
+        ? throw new JinjaRuntimeException($"unhashable type: '{PyOps.TypeName(value)}'")
+        : value;
 
     public static string Join(IList<object?> items, string separator)
     {

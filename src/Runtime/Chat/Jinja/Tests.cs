@@ -16,19 +16,21 @@ internal static class Tests
         ["number"] = (_, v, _) => PyOps.IsNumber(v),
         ["string"] = (_, v, _) => v is string,
         ["mapping"] = (_, v, _) => v is JinjaDict,
-        ["sequence"] = (_, v, _) => v is string or IList<object?> or JinjaDict,
+        // Undefined has __len__ and __getitem__, so Jinja2 counts it a sequence.
+        ["sequence"] = (_, v, _) => v is string or IList<object?> or JinjaDict or Undefined,
         ["iterable"] = (_, v, _) => v is string or IList<object?> or JinjaDict or Undefined,
-        ["callable"] = (_, v, _) => v is JinjaCallable,
+        ["callable"] = (_, v, _) => v is JinjaCallable or Undefined,
         ["odd"] = (_, v, _) => ToInteger(v, "odd") % 2 != 0,
         ["even"] = (_, v, _) => ToInteger(v, "even") % 2 == 0,
         ["divisibleby"] = (_, v, a) => ToInteger(v, "divisibleby") % ToInteger(a.Get(0, "num"), "divisibleby") == 0,
-        ["lower"] = (_, v, _) => v is string s && s == s.ToLowerInvariant() && HasCased(s),
-        ["upper"] = (_, v, _) => v is string s && s == s.ToUpperInvariant() && HasCased(s),
+        // str(value).islower(): any value, printed.
+        ["lower"] = (_, v, _) => PyFormat.ToStr(v) is var s && s == s.ToLowerInvariant() && HasCased(s),
+        ["upper"] = (_, v, _) => PyFormat.ToStr(v) is var s && s == s.ToUpperInvariant() && HasCased(s),
         ["sameas"] = (_, v, a) => SameAs(v, a.Get(0, "other")),
         ["escaped"] = (_, _, _) => false,
         ["in"] = (_, v, a) => PyAccess.Contains(a.Get(0, "seq"), v),
-        ["filter"] = (_, v, _) => v is string s && Filters.Find(s) is not null,
-        ["test"] = (_, v, _) => v is string s && Find(s) is not null,
+        ["filter"] = (_, v, _) => PyAccess.RequireHashable(v) is string s && Filters.Find(s) is not null,
+        ["test"] = (_, v, _) => PyAccess.RequireHashable(v) is string s && Find(s) is not null,
     };
 
     static Tests()
