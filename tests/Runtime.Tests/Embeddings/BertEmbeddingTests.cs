@@ -1,6 +1,8 @@
 using System.Numerics.Tensors;
+using Llm.Runtime.Errors;
 using Llm.Runtime.Gguf;
 using Llm.Runtime.Gguf.RandomWeights;
+using Llm.Runtime.Inference;
 using Llm.Runtime.Models;
 using Llm.Tests.Families;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -76,6 +78,17 @@ public sealed class BertEmbeddingTests(BertHostFixture bert) : IClassFixture<Ber
         Assert.Equal([BertModel.ClsToken, 7592, 2088, BertModel.SepToken], Tokens("Hello world"));
         Assert.Equal([7592, 2088], bert.Host.Tokenize("Hello world", addSpecial: false, parseSpecial: false));
         Assert.Equal("bert", bert.Host.Info.Architecture);
+    }
+
+    [Fact]
+    public void GenerationIsRefusedBeforeAnythingIsQueued()
+    {
+        Assert.False(bert.Host.CanGenerate);
+        var error = Assert.Throws<InvalidInputException>(() => bert.Host.Submit(new GenerationRequest { PromptTokens = Tokens("hello"), MaxTokens = 2, Sampling = new SamplingParams { Temperature = 0 } }));
+        Assert.Equal("model", error.Parameter);
+        Assert.Contains("embedding", error.Message, StringComparison.Ordinal);
+        var metrics = bert.Host.GetMetrics();
+        Assert.Equal((0, 0, 0L), (metrics.ActiveSequences, metrics.WaitingSequences, metrics.PromptTokens));
     }
 
     [Fact]
