@@ -3,6 +3,7 @@ using LLama.Common;
 using LLama.Native;
 using Llm.Runtime.Chat;
 using Llm.Runtime.Embeddings;
+using Llm.Runtime.Errors;
 using Llm.Runtime.Hosting;
 using Llm.Runtime.Inference;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,7 @@ public sealed class ModelHost : IDisposable
         Template = template;
         Info = info;
         MaxPromptTokens = settings.MaxPromptTokens;
+        CanGenerate = !EmbeddingOnlyModels.IsEmbeddingOnly(info.Architecture, weights.Metadata);
     }
 
     /// <summary>Gets the model's description.</summary>
@@ -45,6 +47,12 @@ public sealed class ModelHost : IDisposable
 
     /// <summary>Gets the most prompt tokens one request may send; 0 means only the context size limits it.</summary>
     public int MaxPromptTokens { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether the model generates text; false for embedding-only encoders (BERT and
+    /// kin), whose requests to <see cref="Submit"/> are refused.
+    /// </summary>
+    public bool CanGenerate { get; }
 
     /// <summary>Gets the vocabulary size.</summary>
     public int VocabularySize => _weights.Vocab.Count;
@@ -168,8 +176,13 @@ public sealed class ModelHost : IDisposable
 
     /// <summary>Validates and queues a generation request.</summary>
     /// <inheritdoc cref="InferenceEngine.Submit"/>
+    /// <exception cref="InvalidInputException">The model only embeds (<see cref="CanGenerate"/> is false); the parameter is <c>model</c>.</exception>
     public GenerationStream Submit(GenerationRequest request, CancellationToken cancellationToken = default)
-        => _engine.Submit(request, cancellationToken);
+    {
+        if (!CanGenerate)
+            throw new InvalidInputException($"Model '{Info.Name}' ({Info.Architecture}) is an embedding model: it has no language-model head and cannot generate text; use it for embeddings.", "model");
+        return _engine.Submit(request, cancellationToken);
+    }
 
     /// <summary>Gets the embedding engine, created on first use so chat-only deployments do not pay for its context.</summary>
     public EmbeddingEngine Embeddings => _embeddings!.Value;
