@@ -25,7 +25,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task IdleModelsUnloadAfterTheKeepAliveAndReloadOnTheNextRequest()
     {
-        await using var server = await OpsServer.StartAsync("--keep-alive", "1");
+        await using var server = await OpsServer.StartAsync("--keep-alive", "3");
         Assert.Equal(["ready"], await StatesAsync(server, "demo"));
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while ((await StatesAsync(server, "demo"))[0] != "unloaded" && DateTime.UtcNow < deadline) await Task.Delay(200);
