@@ -8,7 +8,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Llm.Api.Endpoints;
 
-/// <summary><c>POST /apply-template</c>: renders a conversation into the prompt the model would see, without generating.</summary>
+/// <summary>
+/// <c>POST /apply-template</c>: renders a conversation into the prompt the model would see, without generating, and
+/// counts the tokens generation would give it (text a client wrote that looks like a control token stays text there).
+/// </summary>
 public static class ApplyTemplateEndpoints
 {
     public static IEndpointRouteBuilder MapApplyTemplate(this IEndpointRouteBuilder routes)
@@ -40,8 +43,9 @@ public static class ApplyTemplateEndpoints
                 var own = model.SpecialTokenText;
                 template = ChatTemplate.FromJinja(text, new SpecialTokenText(request.BosToken ?? own.Bos, request.EosToken ?? own.Eos));
             }
-            var prompt = template.Render(turns, new ChatRenderOptions { AddGenerationPrompt = request.AddGenerationPrompt ?? true, Tools = tools }, cancellationToken);
-            return TypedResults.Ok(new ApplyTemplateResponse(prompt));
+            var prompt = model.RenderChat(template, turns, new ChatRenderOptions { AddGenerationPrompt = request.AddGenerationPrompt ?? true, Tools = tools }, cancellationToken);
+            var tokens = model.TokenizeChat(prompt, cancellationToken);
+            return TypedResults.Ok(new ApplyTemplateResponse(prompt.Text, tokens.Length, prompt.HasLookAlikes));
         }
         catch (ChatTemplateException ex) when (request.ChatTemplate is not null)
         {

@@ -39,8 +39,8 @@ public static class ChatCompletionsEndpoints
 
         var model = models.Get(modelName);
         sampling = sampling with { Grammar = OutputGrammar(request, tools, model.Template.ToolCallFormat) };
-        var rendered = model.Template.Render(turns, new ChatRenderOptions { Tools = tools?.Tools }, cancellationToken);
-        PromptBudget.EnsureFits(model, rendered, maxTokens, "messages");
+        var rendered = model.RenderChat(turns, new ChatRenderOptions { Tools = tools?.Tools }, cancellationToken);
+        PromptBudget.EnsureFits(model, rendered.Text, maxTokens, "messages");
         var prompt = model.TokenizeChat(rendered, cancellationToken);
         var template = new GenerationRequest
         {

@@ -37,11 +37,33 @@ public abstract partial class ChatTemplate
     /// <param name="cancellationToken">Stops the render; a Jinja template checks it every 1,024 steps.</param>
     /// <exception cref="ChatTemplateException">The template refused the conversation, or crossed a limit (<see cref="ChatTemplateException.Limit"/>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// The result is the template's text with the client's strings in it as they are: control-token text that a client
+    /// wrote is indistinguishable from the template's own here. Prompts meant for generation are rendered with
+    /// <see cref="Models.ChatPromptTokenizer.Render"/>, which keeps the two apart.
+    /// </remarks>
     public string Render(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions? options = null, CancellationToken cancellationToken = default)
+        => Render(messages, options, escaper: null, cancellationToken);
+
+    /// <summary>
+    /// Renders the conversation with every client string escaped by <paramref name="escaper"/> (after the generic tool
+    /// prompt, if any, has been written into the conversation): the result holds placeholders where clients wrote
+    /// control-token text.
+    /// </summary>
+    internal string Render(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions? options, ControlTextEscaper? escaper, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(messages);
         options ??= ChatRenderOptions.Default;
         if (!RendersTools && (options.Tools is { Count: > 0 } || messages.Any(m => m.ToolCalls is { Count: > 0 } || m.Role == "tool")))
-            return RenderCore(GenericToolPrompt.Apply(messages, options.Tools), options with { Tools = null }, cancellationToken);
+        {
+            messages = GenericToolPrompt.Apply(messages, options.Tools);
+            options = options with { Tools = null };
+        }
+        if (escaper is not null)
+        {
+            messages = escaper.Escape(messages);
+            if (options.Tools is not null) options = options with { Tools = escaper.Escape(options.Tools) };
+        }
         return RenderCore(messages, options, cancellationToken);
     }
 
