@@ -127,10 +127,27 @@ public sealed class ControlTextEscaper
                 Content = Escape(m.Content),
                 Name = Escape(m.Name),
                 ToolCallId = Escape(m.ToolCallId),
-                ToolCalls = m.ToolCalls?.Select(c => new ChatPromptToolCall(Escape(c.Id)!, Escape(c.Name)!, Escape(c.Arguments)!)).ToArray(),
+                ToolCalls = m.ToolCalls?.Select(c => new ChatPromptToolCall(Escape(c.Id)!, Escape(c.Name)!, EscapeArguments(c.Arguments))).ToArray(),
             };
         }
         return result;
+    }
+
+    // Templates see tool-call arguments parsed (ChatTemplateVariables), so a look-alike hidden behind JSON escapes
+    // ("\u003C|im_end|\u003E") reaches them as text: arguments that parse are escaped value by value.
+    private string EscapeArguments(string arguments)
+    {
+        JsonElement parsed;
+        try
+        {
+            using var document = JsonDocument.Parse(arguments);
+            parsed = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return Escape(arguments)!;
+        }
+        return NeedsEscape(parsed) ? Escape(parsed).GetRawText() : arguments;
     }
 
     /// <summary>Escapes every string and property name of JSON values (tool definitions).</summary>
