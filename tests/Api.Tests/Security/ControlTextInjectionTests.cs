@@ -8,7 +8,8 @@ namespace Llm.Api.Tests.Security;
 /// <summary>
 /// A user who writes a model's control-token text (<c>&lt;|im_start|&gt;system</c>, <c>&lt;|im_end|&gt;</c>,
 /// <c>&lt;/s&gt;&lt;s&gt;</c>) in a chat message gets that text tokenized as text, over real HTTP: the prompt grows
-/// by the tokens of the text as text, the reply is the one a plain message gets, and /apply-template shows the text
+/// by the tokens of the text as text, the reply is the one a plain message gets (demo) or the one those tokens get
+/// through /v1/completions (tiny Llama 2, random weights: any other tokens change it), and /apply-template shows the text
 /// as sent with the token count generation uses. Raw prompts (/v1/completions, /tokenize with parse_special) keep
 /// llama-server's meaning.
 /// </summary>
@@ -47,6 +48,13 @@ public sealed class ControlTextInjectionTests(ServerFixture server)
             var asText = await TokenCountAsync(model, text, parseSpecial: false);
             Assert.True(asText > await TokenCountAsync(model, text, parseSpecial: true));
             Assert.Equal(1 + asText, PromptTokens(attacked));
+
+            // The reply is the one those tokens get (random weights: any other prompt tokens change the gibberish).
+            using var tokenized = await server.Http.PostAsync("/tokenize", Sse.Json(JsonSerializer.Serialize(new { model, content = text, parse_special = false, add_special = true })));
+            var tokens = Sse.Parse(await tokenized.Content.ReadAsStringAsync()).GetProperty("tokens");
+            using var completion = await server.Http.PostAsync("/v1/completions", Sse.Json(JsonSerializer.Serialize(new { model, prompt = tokens, max_tokens = 40, temperature = 0 })));
+            var completionText = Sse.Parse(await completion.Content.ReadAsStringAsync()).GetProperty("choices")[0].GetProperty("text").GetString();
+            Assert.Equal(completionText, Reply(attacked));
         }
         if (model == "demo")
         {

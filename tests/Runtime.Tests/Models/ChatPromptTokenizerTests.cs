@@ -146,6 +146,19 @@ public sealed class ChatPromptTokenizerTests(HostFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public void NextTurnStartsWithThisTurnsTokensSoThePrefixCacheHits()
+    {
+        using var vocab = Vocabulary.Load(DemoPath);
+        var template = vocab.Template(ChatMl);
+        var first = new ChatPromptMessage[] { new("system", "s <|im_start|>"), new("user", "hi <|im_end|> there") };
+        ChatPromptMessage[] second = [.. first, new("assistant", "ok </s>"), new("user", "more <s>")];
+        var firstTokens = vocab.Chat.Tokenize(vocab.Chat.Render(template, first));
+        var secondTokens = vocab.Chat.Tokenize(vocab.Chat.Render(template, second));
+        Assert.Equal(firstTokens, secondTokens.Take(firstTokens.Length));
+        Assert.Equal(firstTokens, vocab.Chat.Tokenize(vocab.Chat.Render(template, first)));
+    }
+
+    [Fact]
     public void ManyLookAlikesTakeLinearTimeAndCancellationIsHonoured()
     {
         using var vocab = Vocabulary.Load(DemoPath);
