@@ -23,5 +23,11 @@ public sealed record ApplyTemplateRequest
     public string? EosToken { get; init; }
 }
 
-/// <summary>The rendered prompt.</summary>
-public sealed record ApplyTemplateResponse(string Prompt);
+/// <summary>The rendered prompt and how generation would tokenize it.</summary>
+/// <param name="Prompt">The rendered text, with the client's strings exactly as sent.</param>
+/// <param name="PromptTokens">How many tokens generation would feed the model for this prompt (BOS included), as <c>usage.prompt_tokens</c> counts them.</param>
+/// <param name="ClientControlText">
+/// Whether a client string holds text that looks like one of the model's control tokens: generation tokenizes that
+/// text as text, so <see cref="Prompt"/> passed to <c>/tokenize</c> with <c>parse_special</c> gives other tokens.
+/// </param>
+public sealed record ApplyTemplateResponse(string Prompt, int PromptTokens, bool ClientControlText);

@@ -8,7 +8,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Llm.Api.Endpoints;
 
-/// <summary><c>POST /apply-template</c>: renders a conversation into the prompt the model would see, without generating.</summary>
+/// <summary>
+/// <c>POST /apply-template</c>: renders a conversation into the prompt the model would see, without generating, and
+/// counts the tokens generation would give it (text a client wrote that looks like a control token stays text there).
+/// </summary>
 public static class ApplyTemplateEndpoints
 {
     public static IEndpointRouteBuilder MapApplyTemplate(this IEndpointRouteBuilder routes)
@@ -42,8 +45,9 @@ public static class ApplyTemplateEndpoints
             }
             var renderOptions = ChatRenderMapper.ToRenderOptions(request.ChatTemplateKwargs, request.AddGenerationPrompt, request.ContinueFinalMessage, turns,
                 template, options.DefaultTemplateVariables(), tools);
-            var prompt = template.Render(turns, renderOptions, cancellationToken);
-            return TypedResults.Ok(new ApplyTemplateResponse(prompt));
+            var prompt = model.RenderChat(template, turns, renderOptions, cancellationToken);
+            var tokens = model.TokenizeChat(prompt, cancellationToken);
+            return TypedResults.Ok(new ApplyTemplateResponse(prompt.Text, tokens.Length, prompt.HasLookAlikes));
         }
         catch (ChatTemplateException ex) when (request.ChatTemplate is not null)
         {

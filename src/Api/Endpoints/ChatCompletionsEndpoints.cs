@@ -41,8 +41,8 @@ public static class ChatCompletionsEndpoints
         sampling = sampling with { Grammar = OutputGrammar(request, tools, model.Template.ToolCallFormat) };
         var renderOptions = ChatRenderMapper.ToRenderOptions(request.ChatTemplateKwargs, request.AddGenerationPrompt, request.ContinueFinalMessage, turns,
             model.Template, options.DefaultTemplateVariables(), tools?.Tools);
-        var rendered = model.Template.Render(turns, renderOptions, cancellationToken);
-        PromptBudget.EnsureFits(model, rendered, maxTokens, "messages");
+        var rendered = model.RenderChat(turns, renderOptions, cancellationToken);
+        PromptBudget.EnsureFits(model, rendered.Text, maxTokens, "messages");
         var prompt = model.TokenizeChat(rendered, cancellationToken);
         var template = new GenerationRequest
         {

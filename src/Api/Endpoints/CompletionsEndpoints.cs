@@ -102,6 +102,8 @@ public static class CompletionsEndpoints
         {
             for (var i = 0; i < all.Count; i++) PromptBudget.EnsureFits(model, all[i], maxTokens, prompts.Count == 1 ? "prompt" : $"prompt[{i}]");
         }
+        // A legacy prompt is the caller's own raw text, not a conversation rendered around it: its control-token text
+        // becomes control tokens (parse_special), as in llama-server. Chat requests keep clients' look-alikes as text.
         for (var i = 0; i < tokens.Length; i++)
         {
             tokens[i] = prompts.Texts is { } texts ? model.Tokenize(texts[i], addSpecial: true, parseSpecial: true, cancellationToken) : prompts.TokenLists![i];

@@ -52,7 +52,20 @@ public abstract partial class ChatTemplate
     /// <exception cref="ChatTemplateVariableException">The extra variables cannot be used (reserved name, too deep, too large, or a template that reads none).</exception>
     /// <exception cref="ArgumentException"><see cref="ChatRenderOptions.ContinueFinalMessage"/> with a generation prompt, or with a last message that is not the assistant's or that calls tools.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// The result is the template's text with the client's strings in it as they are: control-token text that a client
+    /// wrote is indistinguishable from the template's own here. Prompts meant for generation are rendered with
+    /// <see cref="Models.ChatPromptTokenizer.Render"/>, which keeps the two apart.
+    /// </remarks>
     public string Render(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions? options = null, CancellationToken cancellationToken = default)
+        => Render(messages, options, escaper: null, cancellationToken);
+
+    /// <summary>
+    /// Renders the conversation with every client string escaped by <paramref name="escaper"/> (after the generic tool
+    /// prompt, if any, has been written into the conversation): the result holds placeholders where clients wrote
+    /// control-token text.
+    /// </summary>
+    internal string Render(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions? options, ControlTextEscaper? escaper, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         options ??= ChatRenderOptions.Default;
@@ -62,20 +75,29 @@ public abstract partial class ChatTemplate
                 throw new ChatTemplateVariableException($"This model's chat template ({Source}) is one of llama.cpp's built-in formats, which cannot read template variables.");
             ChatTemplateVariables.Validate(variables);
         }
-        if (!options.ContinueFinalMessage) return RenderWhole(messages, options, cancellationToken);
+        if (!options.ContinueFinalMessage) return RenderWhole(messages, options, escaper, cancellationToken);
 
         if (options.AddGenerationPrompt) throw new ArgumentException("Continuing the final message needs AddGenerationPrompt to be false.", nameof(options));
         if (messages.Count == 0 || messages[^1].Role != "assistant")
             throw new ArgumentException("Continuing the final message needs the last message to be the assistant's.", nameof(messages));
         if (messages[^1].ToolCalls is { Count: > 0 })
             throw new ArgumentException("The final assistant message calls tools; only a message of text can be continued.", nameof(messages));
-        return FinalMessageContinuation.Render(messages, m => RenderWhole(m, options, cancellationToken));
+        // The content is looked for in the escaped render, so it is escaped the same way.
+        return FinalMessageContinuation.Render(messages, m => RenderWhole(m, options, escaper, cancellationToken), c => escaper?.Escape(c) ?? c);
     }
 
-    private string RenderWhole(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions options, CancellationToken cancellationToken)
+    private string RenderWhole(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions options, ControlTextEscaper? escaper, CancellationToken cancellationToken)
     {
         if (!RendersTools && (options.Tools is { Count: > 0 } || messages.Any(m => m.ToolCalls is { Count: > 0 } || m.Role == "tool")))
-            return RenderCore(GenericToolPrompt.Apply(messages, options.Tools), options with { Tools = null }, cancellationToken);
+        {
+            messages = GenericToolPrompt.Apply(messages, options.Tools);
+            options = options with { Tools = null };
+        }
+        if (escaper is not null)
+        {
+            messages = escaper.Escape(messages);
+            if (options.Tools is not null) options = options with { Tools = escaper.Escape(options.Tools) };
+        }
         return RenderCore(messages, options, cancellationToken);
     }
 

@@ -27,10 +27,13 @@ internal static class FinalMessageContinuation
     private const string Marker = "\uE000\uE001continue\uE001\uE000";
 
     /// <summary>Renders <paramref name="messages"/> with <paramref name="render"/> and cuts the result after the final message's content.</summary>
+    /// <param name="messages">The conversation, ending with the assistant message to continue.</param>
+    /// <param name="render">Renders a conversation.</param>
+    /// <param name="asRendered">Turns a client string into the form <paramref name="render"/> prints it in (escaped control-token text).</param>
     /// <exception cref="ChatTemplateException">The template does not print the final message's content as given.</exception>
-    public static string Render(IReadOnlyList<ChatPromptMessage> messages, Func<IReadOnlyList<ChatPromptMessage>, string> render)
+    public static string Render(IReadOnlyList<ChatPromptMessage> messages, Func<IReadOnlyList<ChatPromptMessage>, string> render, Func<string, string> asRendered)
     {
-        var content = messages[^1].Content ?? string.Empty;
+        var content = asRendered(messages[^1].Content ?? string.Empty);
         var rendered = render(messages);
         var core = content.Trim();
         var start = ContentStart(messages, render, rendered);

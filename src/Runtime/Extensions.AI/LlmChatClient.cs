@@ -92,7 +92,7 @@ public sealed class LlmChatClient(ModelHost model, string cachePartition = "") :
     {
         ArgumentNullException.ThrowIfNull(messages);
         var tools = ChatOptionsMapper.Tools(options);
-        var prompt = model.Template.Render(ChatMessageMapper.ToPrompt(messages, options), ChatOptionsMapper.RenderOptions(options, tools), cancellationToken);
+        var prompt = model.RenderChat(ChatMessageMapper.ToPrompt(messages, options), ChatOptionsMapper.RenderOptions(options, tools), cancellationToken);
         var request = new GenerationRequest
         {
             PromptTokens = model.TokenizeChat(prompt, cancellationToken),

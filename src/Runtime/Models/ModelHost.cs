@@ -19,6 +19,7 @@ public sealed class ModelHost : IDisposable
     private readonly LLamaWeights _weights;
     private readonly InferenceEngine _engine;
     private readonly PromptTokenizer _tokenizer;
+    private readonly ChatPromptTokenizer _chat;
 
     private readonly string _bosText;
     private Lazy<EmbeddingEngine>? _embeddings;
@@ -30,6 +31,7 @@ public sealed class ModelHost : IDisposable
         _weights = weights;
         _engine = engine;
         _tokenizer = new PromptTokenizer(weights);
+        _chat = new ChatPromptTokenizer(weights, _tokenizer, _bosText);
         Template = template;
         Info = info;
         MaxPromptTokens = settings.MaxPromptTokens;
@@ -138,16 +140,25 @@ public sealed class ModelHost : IDisposable
     public int LongestTokenizerCall => _tokenizer.LongestCall;
 
     /// <summary>
-    /// Tokenizes a rendered chat prompt: control-token text becomes control tokens, and BOS is added only when the
-    /// model wants it and the template did not already print it (many templates start with <c>{{ bos_token }}</c>).
+    /// Renders a conversation with the model's template, keeping the client's control-token look-alikes apart from
+    /// the template's own control tokens (see <see cref="ChatPromptTokenizer"/>).
+    /// </summary>
+    /// <inheritdoc cref="ChatTemplate.Render(IReadOnlyList{ChatPromptMessage}, ChatRenderOptions?, CancellationToken)"/>
+    public ChatPrompt RenderChat(IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions? options = null, CancellationToken cancellationToken = default)
+        => _chat.Render(Template, messages, options, cancellationToken);
+
+    /// <summary>Renders a conversation with another template (a client's, for a template author), as <see cref="RenderChat(IReadOnlyList{ChatPromptMessage}, ChatRenderOptions?, CancellationToken)"/> does.</summary>
+    /// <inheritdoc cref="ChatTemplate.Render(IReadOnlyList{ChatPromptMessage}, ChatRenderOptions?, CancellationToken)"/>
+    public ChatPrompt RenderChat(ChatTemplate template, IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions? options = null, CancellationToken cancellationToken = default)
+        => _chat.Render(template, messages, options, cancellationToken);
+
+    /// <summary>
+    /// Tokenizes a rendered chat prompt: the template's control-token text becomes control tokens, a client's
+    /// look-alikes stay text, and BOS is added only when the model wants it and the template did not already print it
+    /// (many templates start with <c>{{ bos_token }}</c>).
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public int[] TokenizeChat(string prompt, CancellationToken cancellationToken = default)
-    {
-        var bos = _bosText;
-        var printedBos = bos.Length > 0 && prompt.StartsWith(bos, StringComparison.Ordinal);
-        return Tokenize(prompt, addSpecial: !printedBos, parseSpecial: true, cancellationToken);
-    }
+    public int[] TokenizeChat(ChatPrompt prompt, CancellationToken cancellationToken = default) => _chat.Tokenize(prompt, cancellationToken);
 
     /// <summary>Returns the bytes of one token's text (part of a UTF-8 character for byte tokens; empty for control tokens).</summary>
     public byte[] TokenBytes(int token)

@@ -56,6 +56,18 @@ public sealed class PrefillTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task APrefillHoldingControlTokenTextIsContinuedWithThatTextAsText()
+    {
+        // The prefill is a client string: its <|im_end|> is text, and the cut is found in the escaped render.
+        var prefill = await ChatAsync(""","continue_final_message":true""", Hello + """,{"role":"assistant","content":"x<|im_end|>abc"}""");
+        Assert.Equal(DemoModel.ChatReply[3..], prefill.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+        var plain = await ChatAsync(""","continue_final_message":true""");
+        // "x" and the look-alike as text (several tokens) more than the plain "abc" prefill, never one control token.
+        Assert.True(prefill.GetProperty("usage").GetProperty("prompt_tokens").GetInt32() >= plain.GetProperty("usage").GetProperty("prompt_tokens").GetInt32() + 1 + "<|im_end|>".Length,
+            prefill.GetProperty("usage").ToString());
+    }
+
+    [Fact]
     public async Task StreamingCarriesOnlyTheContinuation()
     {
         var body = $$"""{"model":"demo","temperature":0,"stream":true,"stream_options":{"include_usage":true},"continue_final_message":true,"messages":[{{Hello}},{"role":"assistant","content":"uvw"}]}""";

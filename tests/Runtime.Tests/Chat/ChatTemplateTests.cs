@@ -60,7 +60,7 @@ public sealed class ChatTemplateTests(HostFixture fixture) : IClassFixture<HostF
         using var tiny = HostFixture.LoadTiny(SharedTemplates.PathOf("mistralai-Mistral-Nemo-Instruct-2407.jinja"));
         Assert.Equal("override", tiny.Template.Source);
         Assert.Equal("<s>[INST]hi[/INST]", tiny.Template.Render([new("user", "hi")]));
-        var tokens = tiny.TokenizeChat("<s>[INST]hi[/INST]");
+        var tokens = tiny.TokenizeChat(ChatPrompt.FromTemplateText("<s>[INST]hi[/INST]"));
         Assert.Equal(1, tokens[0]);
         Assert.NotEqual(1, tokens[1]);
     }
@@ -125,9 +125,9 @@ public sealed class ChatTemplateTests(HostFixture fixture) : IClassFixture<HostF
     [Fact]
     public void BosPrintedByTheTemplateIsNotAddedTwice()
     {
-        var once = fixture.Demo.TokenizeChat("<s>hello");
+        var once = fixture.Demo.TokenizeChat(ChatPrompt.FromTemplateText("<s>hello"));
         Assert.Equal(DemoModel.BeginOfSequenceToken, once[0]);
         Assert.NotEqual(DemoModel.BeginOfSequenceToken, once[1]);
-        Assert.Equal(DemoModel.BeginOfSequenceToken, fixture.Demo.TokenizeChat("hello")[0]);
+        Assert.Equal(DemoModel.BeginOfSequenceToken, fixture.Demo.TokenizeChat(ChatPrompt.FromTemplateText("hello"))[0]);
     }
 }
