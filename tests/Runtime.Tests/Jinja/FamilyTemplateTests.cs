@@ -65,11 +65,12 @@ public class FamilyTemplateTests
         var chatTemplate = JinjaChatTemplate.Create(text, tokens, "test", Options);
 
         Func<string> render;
+        var kwargs = c.GetProperty("kwargs").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
+        if (kwargs.Count > 0) options = options with { TemplateVariables = kwargs };
         if (NeedsMoreThanChatPromptMessage(c))
         {
-            // ChatPromptMessage carries no reasoning_content and the server passes no template kwargs yet (branch
-            // template-kwargs adds chat_template_kwargs): the server's variables, with those added, go to the engine.
-            // Switch these cases to chatTemplate.Render once the request can carry them.
+            // ChatPromptMessage carries no reasoning_content yet (the protocols issue adds it): the server's
+            // variables, with it added, go to the engine.
             render = () => RenderThroughEngine(text, messages, options, tokens, c);
         }
         else if (!chatTemplate.RendersTools && (options.Tools is not null || messages.Any(m => m.Role == "tool" || m.ToolCalls is not null)))
@@ -101,8 +102,7 @@ public class FamilyTemplateTests
     }
 
     private static bool NeedsMoreThanChatPromptMessage(JsonElement c) =>
-        c.GetProperty("kwargs").EnumerateObject().Any()
-        || c.GetProperty("messages").EnumerateArray().Any(m => m.TryGetProperty("reasoning_content", out _));
+        c.GetProperty("messages").EnumerateArray().Any(m => m.TryGetProperty("reasoning_content", out _));
 
     private static string RenderThroughEngine(string text, IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions options, SpecialTokenText tokens, JsonElement c)
     {
@@ -116,10 +116,6 @@ public class FamilyTemplateTests
                 ((Dictionary<string, object?>)list[index]!)["reasoning_content"] = reasoning.GetString();
             }
             index++;
-        }
-        foreach (var kwarg in c.GetProperty("kwargs").EnumerateObject())
-        {
-            variables[kwarg.Name] = kwarg.Value;
         }
         return JinjaTemplate.Parse(text, Options).Render(variables);
     }
