@@ -1,3 +1,4 @@
+using Llm.Runtime.Gguf;
 using Llm.Runtime.Gguf.HuggingFace;
 using Llm.Runtime.Gguf.RandomWeights;
 
@@ -16,10 +17,11 @@ internal sealed record FamilyModel(string Name, string Architecture, string Path
     IReadOnlyList<string> EndOfGeneration, IReadOnlyList<string> ToolCallMarkers, IReadOnlyList<string> TokenizerTests);
 
 /// <summary>
-/// Builds each family test model once into <c>CACHE/models/NAME-vN.gguf</c> (the cache of
-/// <see cref="HuggingFaceTokenizers.CacheRoot"/>) and returns it. The write is atomic and the bytes are a function of
-/// the definition, so two test processes building the same file at once both end with the same complete file. Bump
-/// <see cref="Definition.Version"/> when a definition changes, so stale files are never reused.
+/// Builds each family test model once per process into <c>CACHE/models/NAME-vN.gguf</c> (the cache of
+/// <see cref="HuggingFaceTokenizers.CacheRoot"/>) and returns it. The model is built in memory and written only when
+/// the cached file differs (a stale file from an older converter is replaced); the write is atomic and the bytes are
+/// a function of the definition, so two test processes building the same file at once both end with the same
+/// complete file. Bump <see cref="Definition.Version"/> when a definition changes.
 /// </summary>
 internal static class FamilyModels
 {
@@ -60,11 +62,28 @@ internal static class FamilyModels
             if (s_built.TryGetValue(name, out var built)) return built;
             var path = System.IO.Path.Combine(HuggingFaceTokenizers.CacheRoot, "models", $"{name}-v{definition.Version}.gguf");
             var (builder, source) = definition.Create();
-            if (!File.Exists(path)) builder.WriteFile(path);
+            // The bytes also depend on code outside the definition (the vocabulary converter), so a cached file is
+            // reused only when it is byte for byte what this build gives.
+            using var bytes = new MemoryStream();
+            builder.Create().WriteTo(bytes);
+            if (!SameBytes(path, bytes.GetBuffer().AsSpan(0, (int)bytes.Length)))
+                AtomicFile.Write(path, s => s.Write(bytes.GetBuffer(), 0, (int)bytes.Length));
             built = new FamilyModel(name, RandomModelBuilder.GgufName(builder.Architecture), path, builder.VocabularySize, source,
                 definition.EndOfGeneration, definition.ToolCallMarkers, definition.TokenizerTests);
             s_built[name] = built;
             return built;
+        }
+    }
+
+    private static bool SameBytes(string path, ReadOnlySpan<byte> expected)
+    {
+        try
+        {
+            return File.ReadAllBytes(path).AsSpan().SequenceEqual(expected);
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 
