@@ -53,7 +53,7 @@ public sealed class HuggingFaceVocabulary
     /// <summary>The number of tokens, every id from 0 to the largest one (or <see cref="HuggingFaceVocabularyOptions.MinimumTokenCount"/>).</summary>
     public int TokenCount => Tokens.Count;
 
-    /// <summary>The BOS token id from <c>bos_token</c>, or null when the tokenizer has none.</summary>
+    /// <summary>The BOS token id from <c>bos_token</c> (else <see cref="HuggingFaceVocabularyOptions.BosTokenId"/>), or null when the tokenizer has none.</summary>
     public int? BosTokenId { get; private init; }
 
     /// <summary>The EOS token id from <c>eos_token</c>.</summary>
@@ -205,43 +205,20 @@ public sealed class HuggingFaceVocabulary
                 throw new ArgumentOutOfRangeException(nameof(options), minimum, $"MinimumTokenCount must be within 0..{HuggingFaceBpeModel.MaxTokens}.");
             count = Math.Max(count, minimum);
         }
-        var tokens = new string[count];
-        var types = new HuggingFaceTokenType[count];
-        var added = bpe.Added.ToDictionary(a => a.Id);
-        for (var id = 0; id < count; id++)
-        {
-            if (added.TryGetValue(id, out var token))
-            {
-                (tokens[id], types[id]) = AddedToken(token, sentencePiece, bpe.Vocab.ContainsKey(id));
-            }
-            else if (bpe.Vocab.TryGetValue(id, out var text))
-            {
-                tokens[id] = text;
-                types[id] = text == bpe.UnknownToken ? HuggingFaceTokenType.Unknown
-                    : sentencePiece && IsByteToken(text) ? HuggingFaceTokenType.Byte
-                    : HuggingFaceTokenType.Normal;
-            }
-            else
-            {
-                tokens[id] = $"[PAD{id}]";
-                types[id] = HuggingFaceTokenType.Unused;
-            }
-        }
-        foreach (var (id, text) in options.Renames ?? new Dictionary<int, string>())
-        {
-            if (id < 0 || id >= count)
-                throw new HuggingFaceVocabularyException($"Cannot rename token {id}: the vocabulary has ids 0..{count - 1}.");
-            ArgumentException.ThrowIfNullOrEmpty(text, nameof(options));
-            tokens[id] = text;
-        }
+        var (tokens, types) = HuggingFaceTokenTable.Build(bpe, count, sentencePiece, options.Renames);
 
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var id = 0; id < count; id++)
             ids.TryAdd(tokens[id], id);
-        var bos = Find(ids, config.BosToken, "bos_token");
+        var bos = Find(ids, config.BosToken, "bos_token") ?? options.BosTokenId;
+        if (bos is { } b && (b < 0 || b >= count))
+            throw new HuggingFaceVocabularyException($"The BOS id {b} is outside the vocabulary's ids 0..{count - 1}.");
         var eos = Find(ids, config.EosToken, "eos_token");
-        var unk = Find(ids, config.UnknownToken ?? bpe.UnknownToken, "unk_token");
-        if (unk is { } u && types[u] == HuggingFaceTokenType.Normal)
+        // The model's own unk_token is only a default: tokenizers keep it even where the vocabulary lacks it.
+        var unk = config.UnknownToken is not null ? Find(ids, config.UnknownToken, "unk_token")
+            : bpe.UnknownToken is not null && ids.TryGetValue(bpe.UnknownToken, out var modelUnk) ? modelUnk : null;
+        // llama.cpp renders and parses the unknown token by its type, whatever the added-token flags say.
+        if (unk is { } u)
             types[u] = HuggingFaceTokenType.Unknown;
         var eot = eos is { } e && LlamaCppSpecialTexts.EndOfTurn.Contains(tokens[e]) ? eos
             : LlamaCppSpecialTexts.EndOfTurn.Select(t => ids.TryGetValue(t, out var i) ? i : (int?)null).FirstOrDefault(i => i is not null);
@@ -261,23 +238,6 @@ public sealed class HuggingFaceVocabulary
             ChatTemplate = options.ChatTemplate ?? config.ChatTemplate,
         };
     }
-
-    private static (string Text, HuggingFaceTokenType Type) AddedToken(HuggingFaceAddedToken token, bool sentencePiece, bool inModelVocab)
-    {
-        if (token.Special || LlamaCppSpecialTexts.LooksSpecial(token.Content))
-            return (token.Content, HuggingFaceTokenType.Control);
-        if (!token.Content.Contains('\u2581'))
-            return (token.Content, HuggingFaceTokenType.UserDefined);
-        // '▁' in an added token stands for a space. llama.cpp copies user-defined tokens verbatim when it renders them,
-        // so a SentencePiece vocabulary keeps such a token of its own model normal (rendered with spaces), and a
-        // byte-level one spells the space out, as llama.cpp's converter does.
-        return sentencePiece && inModelVocab
-            ? (token.Content, HuggingFaceTokenType.Normal)
-            : (sentencePiece ? token.Content : token.Content.Replace('\u2581', ' '), HuggingFaceTokenType.UserDefined);
-    }
-
-    private static bool IsByteToken(string text) =>
-        text.Length == 6 && text.StartsWith("<0x", StringComparison.Ordinal) && text[5] == '>' && Uri.IsHexDigit(text[3]) && Uri.IsHexDigit(text[4]);
 
     private static int? Find(Dictionary<string, int> ids, string? text, string name)
     {

@@ -15,6 +15,13 @@ public sealed record HuggingFaceVocabularyOptions
     /// </summary>
     public IReadOnlyDictionary<int, string>? Renames { get; init; }
 
+    /// <summary>
+    /// The BOS id when <c>tokenizer_config.json</c> names no <c>bos_token</c> (Qwen's names none; its <c>config.json</c>
+    /// gives <c>bos_token_id</c> 151643, which llama.cpp's converter writes). Without one, llama.cpp falls back to id 11
+    /// for a byte-level vocabulary, which chat templates then print as <c>bos_token</c>.
+    /// </summary>
+    public int? BosTokenId { get; init; }
+
     /// <summary>The chat template to write instead of the one in <c>tokenizer_config.json</c>.</summary>
     public string? ChatTemplate { get; init; }
 

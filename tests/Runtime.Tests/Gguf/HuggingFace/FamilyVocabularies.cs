@@ -9,10 +9,14 @@ namespace Llm.Runtime.Tests.Gguf.HuggingFace;
 /// <summary>
 /// Converts the Hugging Face tokenizers of the families under test once per test class and writes each as a
 /// vocabulary-only GGUF (architecture keys, no tensors, like ../shared/models/ggml-vocab-*.gguf) into a temp folder,
-/// then loads it in llama.cpp. Gemma 3's tokenizer.json is 33 MB: each family is converted on first use only.
+/// then loads it in llama.cpp. Gemma 3's tokenizer.json is 33 MB: each family is converted on first use only, once for
+/// all the test classes of <see cref="Collection"/>.
 /// </summary>
 public sealed class FamilyVocabularies : IDisposable
 {
+    /// <summary>The test collection sharing one instance.</summary>
+    public const string Collection = "Hugging Face family vocabularies";
+
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "llm-hf-vocab-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, (HuggingFaceVocabulary Vocabulary, LLamaWeights Weights)> _loaded = [];
     private readonly Lock _gate = new();
@@ -54,18 +58,25 @@ public sealed class FamilyVocabularies : IDisposable
         vocabulary.WriteTo(writer).WriteFile(path);
     }
 
-    private (HuggingFaceVocabulary Vocabulary, LLamaWeights Weights) Get(string family)
+    /// <summary>A family converted with other options (e.g. a wrong pre-tokenizer, to show a check can fail).</summary>
+    public LLamaWeights Variant(string family, string name, HuggingFaceVocabularyOptions options) => Get(family, name, options).Weights;
+
+    private (HuggingFaceVocabulary Vocabulary, LLamaWeights Weights) Get(string family) =>
+        Get(family, family, family == "llama3_1" ? new HuggingFaceVocabularyOptions { Renames = Llama31Renames } : null);
+
+    private (HuggingFaceVocabulary Vocabulary, LLamaWeights Weights) Get(string family, string name, HuggingFaceVocabularyOptions? options)
     {
         lock (_gate)
         {
-            if (_loaded.TryGetValue(family, out var loaded)) return loaded;
-            var options = family == "llama3_1" ? new HuggingFaceVocabularyOptions { Renames = Llama31Renames } : null;
+            if (_loaded.TryGetValue(name, out var loaded)) return loaded;
             var vocabulary = HuggingFaceVocabulary.Load(HuggingFaceTokenizers.Folder(family), options);
             Directory.CreateDirectory(_folder);
-            var path = Path.Combine(_folder, family + ".gguf");
+            var path = Path.Combine(_folder, name + ".gguf");
             WriteVocabularyOnly(vocabulary, Architecture(family), path);
+            // The project's own gate in front of llama.cpp accepts what the converter writes.
+            GgufValidator.ValidateFile(path, vocabularyOnly: true);
             var weights = LLamaWeights.LoadFromFile(new ModelParams(path) { VocabOnly = true });
-            return _loaded[family] = (vocabulary, weights);
+            return _loaded[name] = (vocabulary, weights);
         }
     }
 
@@ -75,3 +86,7 @@ public sealed class FamilyVocabularies : IDisposable
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }
 }
+
+/// <summary>The test classes that share the converted family vocabularies.</summary>
+[CollectionDefinition(FamilyVocabularies.Collection)]
+public sealed class FamilyVocabulariesCollection : ICollectionFixture<FamilyVocabularies>;

@@ -9,7 +9,8 @@ namespace Llm.Runtime.Tests.Gguf.HuggingFace;
 /// The Llama 3.1, Qwen3 and Gemma 3 tokenizers converted from their Hugging Face files and loaded by llama.cpp as
 /// vocabulary-only GGUFs: end-of-generation tokens, BOS insertion, and how control and user-defined tokens render.
 /// </summary>
-public sealed class FamilyVocabularyTests(FamilyVocabularies families) : IClassFixture<FamilyVocabularies>
+[Collection(FamilyVocabularies.Collection)]
+public sealed class FamilyVocabularyTests(FamilyVocabularies families)
 {
     [Theory]
     [InlineData("llama3_1", 128256, "gpt2", "llama-bpe")]

@@ -11,7 +11,8 @@ namespace Llm.Runtime.Tests.Gguf.HuggingFace;
 /// tokenizer that the npm package ships (tests/vocabularies/hf-reference-ids.mjs, cached), for llama.cpp's inputs
 /// plus Gemma-specific ones; the converted SentencePiece-style vocabulary must give the same ids and render them back.
 /// </summary>
-public sealed class GemmaReferenceTests(FamilyVocabularies families) : IClassFixture<FamilyVocabularies>
+[Collection(FamilyVocabularies.Collection)]
+public sealed class GemmaReferenceTests(FamilyVocabularies families)
 {
     [Theory]
     [InlineData("llama-bpe.inp")]

@@ -95,6 +95,8 @@ public sealed class HuggingFaceVocabularyTests
     public void SpecialIdsComeFromTheConfigAndFromTheTextsLlamaCppKnows()
     {
         var tokenizer = ByteLevel(added: new JsonArray(Added(6, "<s>", true), Added(7, "<|im_end|>", true), Added(8, "<|endoftext|>", true), Added(9, "<pad>", true), Added(10, "<|reserved_4|>", true)));
+        // A model unk_token the vocabulary lacks is ignored; one the config names must exist.
+        tokenizer["model"]!["unk_token"] = "<unk>";
         var config = new JsonObject
         {
             ["bos_token"] = new JsonObject { ["content"] = "<s>", ["__type"] = "AddedToken" },
@@ -117,6 +119,13 @@ public sealed class HuggingFaceVocabularyTests
         // An EOS llama.cpp does not know as an end of turn: the EOT is the first such text, by llama.cpp's preference.
         config["eos_token"] = "<s>";
         Assert.Equal(7, Convert(tokenizer, config).EotTokenId);
+
+        // A BOS id for a tokenizer whose config names none, as Qwen's config.json gives it; the config wins.
+        var noBos = new JsonObject { ["eos_token"] = "<|im_end|>" };
+        Assert.Null(Convert(tokenizer, noBos).BosTokenId);
+        Assert.Equal(8, Convert(tokenizer, noBos, new() { BosTokenId = 8 }).BosTokenId);
+        Assert.Equal(6, Convert(tokenizer, config, new() { BosTokenId = 8 }).BosTokenId);
+        Assert.Contains("BOS id 11", Refused(tokenizer, noBos, new() { BosTokenId = 11 }).Message);
 
         // A rename makes the end-of-message token.
         var renamed = Convert(tokenizer, config, new() { Renames = new Dictionary<int, string> { [10] = "<|eom_id|>" } });
@@ -179,6 +188,8 @@ public sealed class HuggingFaceVocabularyTests
                 ["merges"] = new JsonArray(new JsonArray("a", "b"), new JsonArray("▁", "a"), new JsonArray("▁a", "b"), new JsonArray("▁", "ab")),
             },
             ["normalizer"] = new JsonObject { ["type"] = "Replace", ["pattern"] = new JsonObject { ["String"] = " " }, ["content"] = "▁" },
+            // The unknown token is also an added special token (as Gemma's is): its type is still unknown.
+            ["added_tokens"] = new JsonArray(Added(0, "<unk>", true)),
         };
         var vocabulary = Convert(tokenizer);
         Assert.Equal("llama", vocabulary.Model);
@@ -273,6 +284,7 @@ public sealed class HuggingFaceVocabularyTests
     public void BadConfigsAndOptionsAreRefused()
     {
         Assert.Contains("'<s>' is not a token", Refused(ByteLevel(), new JsonObject { ["bos_token"] = "<s>" }).Message);
+        Assert.Contains("unk_token '<unk>' is not a token", Refused(ByteLevel(), new JsonObject { ["unk_token"] = "<unk>" }).Message);
         Assert.Contains("add_bos_token is not a boolean", Refused(ByteLevel(), new JsonObject { ["add_bos_token"] = "yes" }).Message);
         Assert.Contains("eos_token", Refused(ByteLevel(), new JsonObject { ["eos_token"] = 3 }).Message);
         Assert.Contains("chat_template", Refused(ByteLevel(), new JsonObject { ["chat_template"] = 3 }).Message);

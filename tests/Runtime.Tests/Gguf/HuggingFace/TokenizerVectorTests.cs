@@ -8,7 +8,8 @@ namespace Llm.Runtime.Tests.Gguf.HuggingFace;
 /// vocabularies converted here: every input tokenizes to exactly the expected ids (no BOS, special text not parsed),
 /// and the ids render back to the input.
 /// </summary>
-public sealed class TokenizerVectorTests(FamilyVocabularies families) : IClassFixture<FamilyVocabularies>
+[Collection(FamilyVocabularies.Collection)]
+public sealed class TokenizerVectorTests(FamilyVocabularies families)
 {
     [Theory]
     [InlineData("llama-bpe", "llama3_1")]
@@ -31,6 +32,17 @@ public sealed class TokenizerVectorTests(FamilyVocabularies families) : IClassFi
         }
         Assert.True(wrong.Count == 0, $"{wrong.Count} of {inputs.Count} inputs differ:\n" + string.Join('\n', wrong));
         Assert.True(notRoundTripped.Count == 0, $"{notRoundTripped.Count} of {inputs.Count} inputs do not round-trip:\n" + string.Join('\n', notRoundTripped));
+    }
+
+    [Fact]
+    public void AWrongPreTokenizerIsCaughtByTheVectors()
+    {
+        // Qwen2's regex splits numbers digit by digit where Llama 3's keeps groups of three: the check must see it.
+        var weights = families.Variant("llama3_1", "llama3_1-as-qwen2", new() { Pre = "qwen2" });
+        var (inputs, expected) = Vectors("llama-bpe");
+        var differing = Enumerable.Range(0, inputs.Count)
+            .Count(i => !weights.Tokenize(inputs[i], false, false, Encoding.UTF8).Select(t => (int)t).SequenceEqual(expected[i]));
+        Assert.InRange(differing, 1, inputs.Count);
     }
 
     private static string Detokenize(LLamaWeights weights, int[] ids)
