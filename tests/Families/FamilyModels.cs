@@ -193,7 +193,8 @@ internal static class FamilyModels
         new("llama3_1", 1, () => FromHuggingFace("llama3_1", RandomModelArchitecture.Llama, 11, new HuggingFaceVocabularyOptions { Renames = s_llama31Renames },
                 "meta-llama-Llama-3.1-8B-Instruct.jinja"),
             ["<|eot_id|>", "<|eom_id|>"], ["<|python_tag|>"], ["llama-bpe"]),
-        new("qwen3", 1, () => FromHuggingFace("qwen3", RandomModelArchitecture.Qwen3, 12), ["<|im_end|>", "<|endoftext|>"], ["<tool_call>", "</tool_call>"],
+        // Qwen's config names no BOS; llama.cpp's converter writes <|endoftext|> (151643), never added.
+        new("qwen3", 2, () => FromHuggingFace("qwen3", RandomModelArchitecture.Qwen3, 12, new HuggingFaceVocabularyOptions { BosTokenId = 151643 }), ["<|im_end|>", "<|endoftext|>"], ["<tool_call>", "</tool_call>"],
             ["qwen2", "deepseek-r1-qwen"]),
         new("gemma3", 1, () => FromHuggingFace("gemma3", RandomModelArchitecture.Gemma3, 13), ["<end_of_turn>"], [], []),
         new("llama-spm", 1, () => FromVocabularyFile("ggml-vocab-llama-spm.gguf", RandomModelArchitecture.Llama, 1), ["</s>"], [], ["llama-spm"]),
