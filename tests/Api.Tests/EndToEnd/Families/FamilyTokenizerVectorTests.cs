@@ -1,0 +1,79 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Llm.Tests.Families;
+
+namespace Llm.Api.Tests.EndToEnd.Families;
+
+/// <summary>
+/// llama.cpp's tokenizer vectors (../shared/tokenizer-tests: the ids Hugging Face <c>tokenizers</c> gives, no BOS,
+/// special text not parsed) over HTTP: <c>POST /tokenize</c> gives exactly those ids for every input, with each
+/// vocabulary carried by a runnable family model, and <c>POST /detokenize</c> of them gives the input back.
+/// </summary>
+[Collection(FamilyServerCollection.Name)]
+public sealed class FamilyTokenizerVectorTests(FamilyServerFixture server)
+{
+    /// <summary>
+    /// The text <c>POST /detokenize</c> gives for the reference ids of an input. The one exception is SentencePiece
+    /// (<c>llama-spm</c>, <c>phi-3</c>): tokenizing prepends a space (<c>add_space_prefix</c>) that Hugging Face's
+    /// decoder and llama.cpp's <c>llama_detokenize</c> strip from the first piece again, but this server's detokenize
+    /// concatenates the pieces as they are, so every non-empty input comes back with one more leading space.
+    /// </summary>
+    private static string ExpectedDetokenized(string vectors, string input)
+        => vectors is "llama-spm" or "phi-3" && input.Length > 0 ? " " + input : input;
+
+    public static TheoryData<string, string> Vectors => new()
+    {
+        { "llama-spm", "llama-spm" },
+        { "phi-3", "phi3" },
+        { "gpt-2", "gpt-2" },
+        { "deepseek-coder", "deepseek-coder" },
+        { "llama-bpe", "llama3_1" },
+        { "qwen2", "qwen3" },
+        { "deepseek-r1-qwen", "qwen3" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Vectors))]
+    public async Task Tokenize_gives_the_reference_ids_and_detokenize_the_input(string vectors, string model)
+    {
+        Assert.Contains(vectors, server.Model(model).TokenizerTests);
+        var (inputs, expected) = Read(vectors);
+        Assert.True(inputs.Count > 20, $"{vectors}: only {inputs.Count} inputs");
+        var wrong = new List<string>();
+        var notRoundTripped = new List<string>();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            using var tokenize = await server.Http.PostAsJsonAsync("/tokenize", new { model, content = inputs[i], add_special = false, parse_special = false });
+            var body = await Json(tokenize);
+            var ids = body.GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32()).ToArray();
+            if (!ids.SequenceEqual(expected[i]))
+                wrong.Add($"#{i} {JsonSerializer.Serialize(inputs[i])}: expected [{string.Join(' ', expected[i])}], got [{string.Join(' ', ids)}]");
+
+            using var detokenize = await server.Http.PostAsJsonAsync("/detokenize", new { model, tokens = expected[i] });
+            var text = (await Json(detokenize)).GetProperty("content").GetString();
+            if (text != ExpectedDetokenized(vectors, inputs[i]))
+                notRoundTripped.Add($"#{i} {JsonSerializer.Serialize(inputs[i])} -> {JsonSerializer.Serialize(text)}");
+        }
+        Assert.True(wrong.Count == 0, $"{vectors} on {model}: {wrong.Count} of {inputs.Count} inputs differ:\n" + string.Join('\n', wrong));
+        Assert.True(notRoundTripped.Count == 0, $"{vectors} on {model}: {notRoundTripped.Count} of {inputs.Count} do not round-trip:\n" + string.Join('\n', notRoundTripped));
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>The inputs (each followed by the line <c>__ggml_vocab_test__</c>) and their expected ids, one line per input.</summary>
+    private static (List<string> Inputs, List<int[]> Ids) Read(string name)
+    {
+        var folder = Path.Combine(FamilyModels.SharedFolder, "tokenizer-tests");
+        var inputs = File.ReadAllText(Path.Combine(folder, name + ".inp")).Split("\n__ggml_vocab_test__\n").ToList();
+        Assert.Equal("", inputs[^1]); // the file ends with a separator
+        inputs.RemoveAt(inputs.Count - 1);
+        var lines = File.ReadAllLines(Path.Combine(folder, name + ".out"));
+        Assert.Equal(inputs.Count, lines.Length);
+        return (inputs, [.. lines.Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray())]);
+    }
+}
