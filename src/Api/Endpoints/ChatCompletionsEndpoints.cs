@@ -51,6 +51,7 @@ public static class ChatCompletionsEndpoints
             Sampling = sampling,
             Stop = stops,
             Logprobs = request.Logprobs == true ? request.TopLogprobs ?? 0 : null,
+            PreservedTokens = tools is null ? [] : model.ToolCallMarkerTokens,
             CachePartition = cachePartition,
         };
         List<GenerationStream> streams;

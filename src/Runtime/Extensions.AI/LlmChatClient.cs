@@ -99,6 +99,7 @@ public sealed class LlmChatClient(ModelHost model, string cachePartition = "") :
             MaxTokens = options?.MaxOutputTokens,
             Sampling = ChatOptionsMapper.ToSampling(options) with { Grammar = ChatOptionsMapper.Grammar(options, tools, model.Template.ToolCallFormat) },
             Stop = options?.StopSequences?.ToArray() ?? [],
+            PreservedTokens = tools is null ? [] : model.ToolCallMarkerTokens,
             CachePartition = _cachePartition,
         };
         return (model.Submit(request, cancellationToken), tools);

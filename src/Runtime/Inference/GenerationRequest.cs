@@ -19,6 +19,14 @@ public sealed record GenerationRequest
     public IReadOnlyList<string> Stop { get; init; } = [];
 
     /// <summary>
+    /// Gets the control tokens whose text is written into the output, as llama-server's preserved tokens are: the
+    /// markers a parser must see, such as Llama 3.1's <c>&lt;|python_tag|&gt;</c> that opens a tool call. Every
+    /// other control token renders as nothing (end-of-generation tokens end the sequence and are never written).
+    /// Empty by default; a few ids at most (it is searched linearly for every generated token).
+    /// </summary>
+    public IReadOnlyList<int> PreservedTokens { get; init; } = [];
+
+    /// <summary>
     /// Gets the prefix-cache partition of the request: it reuses cached prompt prefixes, waits for a prefix being
     /// decoded, and leaves its own prompt cells for reuse only with requests of the same partition. Requests of
     /// different partitions never share KV cells, so neither the cached-token count nor the time to the first

@@ -91,7 +91,7 @@ public sealed partial class InferenceEngine
         sequence.Generated++;
         Interlocked.Increment(ref _counters.GeneratedTokens);
         sequence.LastToken = (int)token;
-        var length = (int)_weights.NativeHandle.TokenToSpan(token, _pieceBuffer, 0, false);
+        var length = (int)_weights.NativeHandle.TokenToSpan(token, _pieceBuffer, 0, IsPreserved(sequence.Request.PreservedTokens, (int)token));
         var text = stops.Push(sequence.Decoder.Push(_pieceBuffer.AsSpan(0, Math.Min(length, _pieceBuffer.Length))));
         if (stops.Stopped)
         {
@@ -106,5 +106,14 @@ public sealed partial class InferenceEngine
         {
             sequence.Emit(text);
         }
+    }
+
+    private static bool IsPreserved(IReadOnlyList<int> preserved, int token)
+    {
+        for (var i = 0; i < preserved.Count; i++)
+        {
+            if (preserved[i] == token) return true;
+        }
+        return false;
     }
 }

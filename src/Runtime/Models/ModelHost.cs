@@ -2,6 +2,7 @@ using LLama;
 using LLama.Common;
 using LLama.Native;
 using Llm.Runtime.Chat;
+using Llm.Runtime.Chat.Tools;
 using Llm.Runtime.Embeddings;
 using Llm.Runtime.Errors;
 using Llm.Runtime.Hosting;
@@ -33,6 +34,7 @@ public sealed class ModelHost : IDisposable
         _tokenizer = new PromptTokenizer(weights);
         _chat = new ChatPromptTokenizer(weights, _tokenizer, _bosText);
         Template = template;
+        ToolCallMarkerTokens = ControlTokensOf(weights, ToolCallFormats.Markers(template.ToolCallFormat));
         Info = info;
         MaxPromptTokens = settings.MaxPromptTokens;
         CanGenerate = !EmbeddingOnlyModels.IsEmbeddingOnly(info.Architecture, weights.Metadata);
@@ -43,6 +45,14 @@ public sealed class ModelHost : IDisposable
 
     /// <summary>Gets the template that renders chat prompts.</summary>
     public ChatTemplate Template { get; }
+
+    /// <summary>
+    /// Gets the control tokens among the markers of the template's tool-call syntax (e.g. Llama 3.1's
+    /// <c>&lt;|python_tag|&gt;</c>), which a request with tools preserves in its output
+    /// (<see cref="GenerationRequest.PreservedTokens"/>) so that the call can be parsed. Markers that are text or
+    /// user-defined tokens (Qwen's <c>&lt;tool_call&gt;</c>) are written anyway and are not listed.
+    /// </summary>
+    public IReadOnlyList<int> ToolCallMarkerTokens { get; }
 
     /// <summary>Gets the context size in tokens.</summary>
     public int ContextSize => _engine.ContextSize;
@@ -205,6 +215,24 @@ public sealed class ModelHost : IDisposable
         _embeddings = null;
         _engine.Dispose();
         _weights.Dispose();
+    }
+
+    // A marker is preserved only when it is one token that renders as nothing unless special tokens are printed.
+    private static int[] ControlTokensOf(LLamaWeights weights, IEnumerable<string> texts)
+    {
+        var ids = new List<int>();
+        Span<byte> plain = stackalloc byte[256];
+        Span<byte> special = stackalloc byte[256];
+        foreach (var text in texts)
+        {
+            var tokens = weights.Tokenize(text, false, true, System.Text.Encoding.UTF8);
+            if (tokens.Length != 1) continue;
+            var plainLength = weights.NativeHandle.TokenToSpan(tokens[0], plain, 0, false);
+            var specialLength = (int)weights.NativeHandle.TokenToSpan(tokens[0], special, 0, true);
+            if (plainLength == 0 && specialLength > 0 && System.Text.Encoding.UTF8.GetString(special[..Math.Min(specialLength, special.Length)]) == text)
+                ids.Add((int)tokens[0]);
+        }
+        return [.. ids.Distinct()];
     }
 
     /// <summary>Gets the text of the model's BOS and EOS tokens, as templates print them.</summary>

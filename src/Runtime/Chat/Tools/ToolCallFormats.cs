@@ -22,4 +22,13 @@ public static class ToolCallFormats
         ToolCallFormat.CommandR => ["<|START_ACTION|>"],
         _ => ["<|python_tag|>"],
     };
+
+    /// <summary>Every marker text of a format's syntax, opening and closing (the texts models often have as single special tokens).</summary>
+    public static IReadOnlyList<string> Markers(ToolCallFormat format) => format switch
+    {
+        ToolCallFormat.Hermes => ["<tool_call>", "</tool_call>"],
+        ToolCallFormat.Mistral => ["[TOOL_CALLS]"],
+        ToolCallFormat.CommandR => ["<|START_ACTION|>", "<|END_ACTION|>"],
+        _ => ["<|python_tag|>"],
+    };
 }

@@ -54,7 +54,8 @@ public static class ToolCallGrammar
         {
             ToolCallFormat.Mistral => $"{Start} ::= \"[TOOL_CALLS][\" root{More("\", \"")} \"]\"",
             ToolCallFormat.CommandR => $"{Start} ::= \"<|START_ACTION|>[\" root{More("\", \"")} \"]<|END_ACTION|>\"",
-            ToolCallFormat.Llama3Json => $"{Start} ::= root{More("\"; \"")}",
+            // Llama 3.1 may open with <|python_tag|>, a control token whose text the grammar sees.
+            ToolCallFormat.Llama3Json => $"{Start} ::= \"<|python_tag|>\"? root{More("\"; \"")}",
             _ => $"{Start} ::= \"<tool_call>\\n\" root \"\\n</tool_call>\"" + (parallel ? " (\"\\n<tool_call>\\n\" root \"\\n</tool_call>\")*" : string.Empty),
         };
         return new GrammarSpec(call + "\n" + wrapper + "\n", Start);
