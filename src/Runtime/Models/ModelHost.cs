@@ -23,11 +23,14 @@ public sealed class ModelHost : IDisposable
     private readonly ChatPromptTokenizer _chat;
 
     private readonly string _bosText;
+    private readonly bool _addsSpacePrefix;
     private Lazy<EmbeddingEngine>? _embeddings;
 
     private ModelHost(LLamaWeights weights, InferenceEngine engine, ChatTemplate template, ModelInfo info, ModelSettings settings, int threads)
     {
         _bosText = SpecialTokens(weights).Bos;
+        _addsSpacePrefix = weights.Vocab.Type == LLamaVocabType.SentencePiece
+            && !string.Equals(weights.Metadata.GetValueOrDefault("tokenizer.ggml.add_space_prefix"), "false", StringComparison.OrdinalIgnoreCase);
         _embeddings = new Lazy<EmbeddingEngine>(() => CreateEmbeddings(weights, info, settings, threads), LazyThreadSafetyMode.ExecutionAndPublication);
         _weights = weights;
         _engine = engine;
@@ -178,15 +181,22 @@ public sealed class ModelHost : IDisposable
         return piece[..Math.Min(length, piece.Length)].ToArray();
     }
 
-    /// <summary>Turns tokens back into text; control tokens render as nothing.</summary>
+    /// <summary>
+    /// Turns tokens back into text, as llama.cpp's <c>llama_detokenize</c> does: control tokens render as nothing, and
+    /// the space a SentencePiece vocabulary prefixes when tokenizing is taken off the first piece.
+    /// </summary>
     public string Detokenize(IReadOnlyList<int> tokens)
     {
         var decoder = new TokenTextDecoder();
         Span<byte> piece = stackalloc byte[256];
         var text = new System.Text.StringBuilder();
+        // SentencePiece tokenizing prepends a space (add_space_prefix) that llama_detokenize and Hugging Face's decoder
+        // take off the first piece again, so text round-trips.
+        var lstrip = _addsSpacePrefix ? 1 : 0;
         foreach (var token in tokens)
         {
-            var length = (int)_weights.NativeHandle.TokenToSpan(token, piece, 0, false);
+            var length = (int)_weights.NativeHandle.TokenToSpan(token, piece, lstrip, false);
+            lstrip = 0;
             text.Append(decoder.Push(piece[..Math.Min(length, piece.Length)]));
         }
         return text.Append(decoder.Flush()).ToString();

@@ -95,7 +95,8 @@ public sealed class EmbeddingsTests(ServerFixture server)
         Assert.Equal([10], pieces[3].GetProperty("bytes").EnumerateArray().Select(b => b.GetInt32()).ToArray());
 
         using var back = await server.Http.PostAsync("/detokenize", Sse.Json($$"""{"model":"demo","tokens":[{{string.Join(',', tokens)}}]}"""));
-        Assert.Equal(" hi\n", Sse.Parse(await back.Content.ReadAsStringAsync()).GetProperty("content").GetString());
+        // The space SentencePiece prefixed is taken off again, as llama_detokenize does: the text round-trips.
+        Assert.Equal("hi\n", Sse.Parse(await back.Content.ReadAsStringAsync()).GetProperty("content").GetString());
 
         using var bad = await server.Http.PostAsync("/detokenize", Sse.Json("""{"model":"demo","tokens":[-1]}"""));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);

@@ -10,7 +10,8 @@ namespace Llm.Api.Tests.Families;
 /// What breaks first with real vocabularies, over HTTP on the random-weight family models: end-of-generation
 /// tokens, characters split across byte-level tokens, streamed against whole replies.
 /// </summary>
-public sealed class FamilyGenerationTests(FamilyServerFixture server) : IClassFixture<FamilyServerFixture>
+[Collection(FamilyServerCollection.Name)]
+public sealed class FamilyGenerationTests(FamilyServerFixture server)
 {
     public static TheoryData<string, string> EndOfGeneration => new()
     {

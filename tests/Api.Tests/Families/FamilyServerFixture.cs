@@ -1,27 +1,28 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Llm.Api.Tests.Infrastructure;
+using Llm.Api.Hosting;
 using Llm.Tests.Families;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Llm.Api.Tests.Families;
 
-/// <summary>One server with the Llama 3.1, Qwen3 and Gemma 3 random-weight models, named by family.</summary>
+/// <summary>
+/// One real server (Kestrel on an ephemeral loopback port) serving every family test model under its
+/// <see cref="FamilyModel.Name"/>, given as repeated <c>--model NAME=PATH</c>.
+/// </summary>
 public sealed class FamilyServerFixture : IAsyncLifetime
 {
-    private OpsServer? _server;
+    private readonly string _cache = Path.Combine(Path.GetTempPath(), "llm-family-tests-" + Guid.NewGuid().ToString("N"));
+    private WebApplication? _app;
 
-    public HttpClient Http => _server!.Http;
+    public HttpClient Http { get; private set; } = null!;
 
-    public async Task InitializeAsync()
-    {
-        var models = new[] { FamilyModels.Llama31, FamilyModels.Qwen3, FamilyModels.Gemma3 };
-        _server = await OpsServer.StartAsync([.. models.SelectMany(m => new[] { "--model", $"{m.Name}={m.Path}" }), "--parallel", "2"]);
-    }
+    internal IReadOnlyList<FamilyModel> Models { get; private set; } = [];
 
-    public async Task DisposeAsync()
-    {
-        if (_server is not null) await _server.DisposeAsync();
-    }
+    internal FamilyModel Model(string name) => Models.Single(m => m.Name == name);
 
     /// <summary>The id of a text that the model's vocabulary holds as one token (special tokens parsed).</summary>
     public async Task<int> SingleTokenAsync(string model, string text)
@@ -32,4 +33,46 @@ public sealed class FamilyServerFixture : IAsyncLifetime
         Assert.True(tokens.GetArrayLength() == 1, $"'{text}' is {tokens.GetArrayLength()} tokens in {model}");
         return tokens[0].GetInt32();
     }
+
+    public async Task InitializeAsync()
+    {
+        Models = [.. FamilyModels.Names.Select(FamilyModels.Get)];
+        var args = new List<string> { "--port", "0", "--ctx-size", "1024", "--parallel", "2", "--threads", "2", "--cache-dir", _cache, "--data-dir", Path.Combine(_cache, "data") };
+        foreach (var model in Models) args.AddRange(["--model", $"{model.Name}={model.Path}"]);
+        _app = LlmServer.Build([.. args]) ?? throw new InvalidOperationException("help requested");
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(120) };
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            using var response = await Http.GetAsync("/health");
+            if (response.IsSuccessStatusCode) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The family server did not become healthy within 120 s.");
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(_cache, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class FamilyServerCollection : ICollectionFixture<FamilyServerFixture>
+{
+    public const string Name = "family-server";
 }

@@ -11,7 +11,8 @@ namespace Llm.Api.Tests.Families;
 /// Qwen3's <c>&lt;tool_call&gt;</c> … <c>&lt;/tool_call&gt;</c> (user-defined tokens). The tool grammar makes the
 /// random-weight model write a valid call; a logit bias makes it take the marker tokens rather than spell them.
 /// </summary>
-public sealed class FamilyToolCallTests(FamilyServerFixture server) : IClassFixture<FamilyServerFixture>
+[Collection(FamilyServerCollection.Name)]
+public sealed class FamilyToolCallTests(FamilyServerFixture server)
 {
     private static readonly object[] s_tools =
     [

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Llm.Api.Tests.EndToEnd.Families;
+namespace Llm.Api.Tests.Families;
 
 /// <summary>Each family model answers a chat completion over HTTP, its prompt rendered by the template it carries.</summary>
 [Collection(FamilyServerCollection.Name)]
