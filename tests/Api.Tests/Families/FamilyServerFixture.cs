@@ -1,11 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Llm.Api.Hosting;
+using Llm.Api.Tests.Infrastructure;
 using Llm.Tests.Families;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Llm.Api.Tests.Families;
 
@@ -15,10 +11,9 @@ namespace Llm.Api.Tests.Families;
 /// </summary>
 public sealed class FamilyServerFixture : IAsyncLifetime
 {
-    private readonly string _cache = Path.Combine(Path.GetTempPath(), "llm-family-tests-" + Guid.NewGuid().ToString("N"));
-    private WebApplication? _app;
+    private OpsServer? _server;
 
-    public HttpClient Http { get; private set; } = null!;
+    public HttpClient Http => _server!.Http;
 
     internal IReadOnlyList<FamilyModel> Models { get; private set; } = [];
 
@@ -37,37 +32,16 @@ public sealed class FamilyServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Models = [.. FamilyModels.Names.Select(FamilyModels.Get)];
-        var args = new List<string> { "--port", "0", "--ctx-size", "1024", "--parallel", "2", "--threads", "2", "--cache-dir", _cache, "--data-dir", Path.Combine(_cache, "data") };
+        var args = new List<string> { "--ctx-size", "1024", "--parallel", "2", "--threads", "2" };
         foreach (var model in Models) args.AddRange(["--model", $"{model.Name}={model.Path}"]);
-        _app = LlmServer.Build([.. args]) ?? throw new InvalidOperationException("help requested");
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(120) };
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (true)
-        {
-            using var response = await Http.GetAsync("/health");
-            if (response.IsSuccessStatusCode) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The family server did not become healthy within 120 s.");
-            await Task.Delay(50);
-        }
+        // Loading seven models with vocabularies of up to 262k tokens takes a while on a busy machine.
+        _server = await OpsServer.StartAsync(waitHealthy: false, [.. args]);
+        await _server.WaitHealthyAsync(TimeSpan.FromSeconds(120));
     }
 
     public async Task DisposeAsync()
     {
-        Http?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-        try
-        {
-            Directory.Delete(_cache, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        if (_server is not null) await _server.DisposeAsync();
     }
 }
 

@@ -34,7 +34,8 @@ internal sealed class OpsServer : IAsyncDisposable
     public static async Task<OpsServer> StartAsync(bool waitHealthy, params string[] args)
     {
         var folder = Directory.CreateTempSubdirectory("llm-ops-tests-").FullName;
-        var all = new List<string> { "--port", "0", "--ctx-size", "2048", "--cache-dir", folder, "--data-dir", Path.Combine(folder, "data") };
+        var all = new List<string> { "--port", "0", "--cache-dir", folder, "--data-dir", Path.Combine(folder, "data") };
+        if (!args.Contains("--ctx-size")) all.AddRange(["--ctx-size", "2048"]);
         if (!args.Contains("--model")) all.AddRange(["--model", "demo=" + DemoModel.EnsureBuilt(folder)]);
         all.AddRange(args.Select(a => a.Replace("{folder}", folder, StringComparison.Ordinal)));
         var app = LlmServer.Build([.. all]) ?? throw new InvalidOperationException("help requested");
@@ -60,15 +61,18 @@ internal sealed class OpsServer : IAsyncDisposable
         return client;
     }
 
-    public async Task WaitHealthyAsync()
+    /// <summary>Waits for <c>/health</c> to answer 200 (every model loaded), 30 s unless told otherwise.</summary>
+    public async Task WaitHealthyAsync(TimeSpan? timeout = null)
     {
-        for (var i = 0; i < 600; i++)
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
         {
             using var response = await Http.GetAsync("/health");
             if (response.IsSuccessStatusCode) return;
             await Task.Delay(50);
         }
-        throw new TimeoutException("The server did not become healthy within 30 s.");
+        throw new TimeoutException($"The server did not become healthy within {limit.TotalSeconds:F0} s.");
     }
 
     public async ValueTask DisposeAsync()
