@@ -30,14 +30,14 @@ public static class ModelFileCheck
         }
     }
 
-    /// <summary>Throws unless the file is readable and passes <see cref="GgufValidator"/> as a full model.</summary>
+    /// <summary>Throws unless the file is readable and passes <see cref="GgufValidator"/> as a full model; returns its header.</summary>
     /// <exception cref="ModelLoadException">The reason, in one line naming the key or tensor.</exception>
-    public static void EnsureValid(string path)
+    public static GgufFile EnsureValid(string path)
     {
         EnsureReadable(path);
         try
         {
-            GgufValidator.ValidateFile(path);
+            return GgufValidator.ValidateFile(path);
         }
         catch (InvalidDataException ex)
         {

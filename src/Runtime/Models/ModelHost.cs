@@ -15,7 +15,7 @@ namespace Llm.Runtime.Models;
 /// One loaded model: its weights, its chat template and the engine that owns its context.
 /// </summary>
 /// <remarks>Thread-safe. Disposing stops the engine, ending its sequences, and frees the weights.</remarks>
-public sealed class ModelHost : IDisposable
+public sealed partial class ModelHost : IDisposable
 {
     private readonly LLamaWeights _weights;
     private readonly InferenceEngine _engine;
@@ -77,8 +77,10 @@ public sealed class ModelHost : IDisposable
     public static ModelHost Load(ModelSettings settings, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ModelFileCheck.EnsureValid(settings.Path);
+        var header = ModelFileCheck.EnsureValid(settings.Path);
         NativeBackend.EnsureConfigured(loggerFactory);
+        var contextSize = LearnedPositions.ContextSize(header, settings.ContextSize, out var limited);
+        if (limited) LogContextLimited(loggerFactory.CreateLogger<ModelHost>(), settings.Name, settings.ContextSize, contextSize);
         var threads = settings.Threads > 0 ? settings.Threads : PhysicalCores.Count;
         var engineOptions = new EngineOptions
         {
@@ -92,7 +94,7 @@ public sealed class ModelHost : IDisposable
         var parameters = new ModelParams(settings.Path)
         {
             GpuLayerCount = settings.GpuLayers < 0 ? -1 : settings.GpuLayers,
-            ContextSize = settings.ContextSize > 0 ? (uint)settings.ContextSize : null,
+            ContextSize = contextSize > 0 ? (uint)contextSize : null,
             BatchSize = (uint)settings.BatchSize,
             UBatchSize = (uint)settings.BatchSize,
             SeqMax = (uint)Math.Min(engineOptions.SequenceIds, NativeApi.llama_max_parallel_sequences()),
@@ -275,4 +277,7 @@ public sealed class ModelHost : IDisposable
         return new ModelInfo(settings.Name, architecture, handle.ParameterCount, handle.SizeInBytes, quantization,
             weights.ContextSize, contextSize, modelTemplate, templateSource, created);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model '{Name}' has a learned position table of {Trained} positions: its context is {Trained} tokens, not the {Requested} asked for (a position past the table would abort llama.cpp).")]
+    private static partial void LogContextLimited(ILogger logger, string name, int requested, int trained);
 }
