@@ -97,6 +97,9 @@ public abstract partial class ChatTemplate
         {
             messages = escaper.Escape(messages);
             if (options.Tools is not null) options = options with { Tools = escaper.Escape(options.Tools) };
+            // Template variables are client strings too (chat_template_kwargs: Llama 3.1 prints date_string, custom_tools).
+            if (options.TemplateVariables is { Count: > 0 } variables)
+                options = options with { TemplateVariables = variables.ToDictionary(p => p.Key, p => escaper.Escape(p.Value), StringComparer.Ordinal) };
         }
         return RenderCore(messages, options, cancellationToken);
     }
