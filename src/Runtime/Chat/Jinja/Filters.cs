@@ -176,7 +176,7 @@ internal static partial class Filters
         {
             case "common":
                 // Python's round(): half to even, and an int stays an int.
-                return value is long or bool ? (object)Methods.ToLong(value) : Math.Round(PyOps.ToDouble(value), precision, MidpointRounding.ToEven);
+                return value is long or bool ? (object)Methods.ToLong(value) : PythonRound(PyOps.ToDouble(value), precision);
             case "ceil":
                 return Math.Ceiling(PyOps.ToDouble(value) * scale) / scale;
             case "floor":
@@ -184,6 +184,23 @@ internal static partial class Filters
             default:
                 throw new JinjaRuntimeException("method must be common, ceil or floor");
         }
+    }
+
+    // Python's round(x, n) rounds the double's exact binary value half to even: round(2.675, 2) is 2.67, because
+    // 2.675 is stored as 2.67499999…; Math.Round scales first and says 2.68. The shortest round-trip digits (G17) keep
+    // the side of the midpoint the binary value is on. Math.Round also refuses n outside 0..15, which Python allows.
+    private static double PythonRound(double x, int n)
+    {
+        if (double.IsNaN(x) || double.IsInfinity(x) || n > 15) return x;
+        if (n < 0)
+        {
+            var scale = Math.Pow(10, -n);
+            return double.IsInfinity(scale) ? 0.0 * x : Math.Round(x / scale, MidpointRounding.ToEven) * scale;
+        }
+        if (Math.Abs(x) < 1e27 && decimal.TryParse(x.ToString("G17", System.Globalization.CultureInfo.InvariantCulture),
+                System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var exact))
+            return (double)Math.Round(exact, n, MidpointRounding.ToEven);
+        return Math.Round(x, n, MidpointRounding.ToEven);
     }
 
     private static object? ToJson(RenderContext context, object? value, CallArgs args)
