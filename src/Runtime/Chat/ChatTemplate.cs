@@ -30,7 +30,8 @@ public abstract partial class ChatTemplate
 
     /// <summary>
     /// Gets a value indicating whether the template prints a system message's content; when it does not, the generic
-    /// tool prompt writes the tool instructions (and the client's system text) into the first user message.
+    /// tool prompt writes the tool instructions (and the client's system text) into the first user message. Jinja
+    /// templates are probed once when created; llama.cpp's built-in formats are taken to print every role.
     /// </summary>
     public virtual bool PrintsSystemMessages => true;
 
