@@ -28,6 +28,19 @@ public abstract partial class ChatTemplate
     /// <summary>Gets a value indicating whether the template has its own tool section (else tools are taught by <see cref="GenericToolPrompt"/>).</summary>
     public abstract bool RendersTools { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether the template prints a system message's content; when it does not, the generic
+    /// tool prompt writes the tool instructions (and the client's system text) into the first user message. Jinja
+    /// templates are probed once when created; llama.cpp's built-in formats are taken to print every role.
+    /// </summary>
+    public virtual bool PrintsSystemMessages => true;
+
+    /// <summary>
+    /// Gets a value indicating whether the template prints a tool message's content; when it does not, the generic tool
+    /// prompt sends tool results as user messages.
+    /// </summary>
+    public virtual bool PrintsToolMessages => true;
+
     /// <summary>Gets the format the model is taught to write tool calls in.</summary>
     public abstract ToolCallFormat ToolCallFormat { get; }
 
@@ -90,7 +103,7 @@ public abstract partial class ChatTemplate
     {
         if (!RendersTools && (options.Tools is { Count: > 0 } || messages.Any(m => m.ToolCalls is { Count: > 0 } || m.Role == "tool")))
         {
-            messages = GenericToolPrompt.Apply(messages, options.Tools);
+            messages = GenericToolPrompt.Apply(messages, options.Tools, PrintsSystemMessages, PrintsToolMessages);
             options = options with { Tools = null };
         }
         if (escaper is not null)

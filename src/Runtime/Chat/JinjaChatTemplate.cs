@@ -25,11 +25,17 @@ internal sealed class JinjaChatTemplate : ChatTemplate
         Source = source;
         ToolCallFormat = ToolCallFormats.Detect(text);
         RendersTools = MentionsTools(text) && RendersProbeTool();
+        PrintsSystemMessages = TemplateRoleProbes.PrintsSystem(RenderProbe);
+        PrintsToolMessages = TemplateRoleProbes.PrintsTool(RenderProbe);
     }
 
     public override string Source { get; }
 
     public override bool RendersTools { get; }
+
+    public override bool PrintsSystemMessages { get; }
+
+    public override bool PrintsToolMessages { get; }
 
     public override bool ReadsVariables => true;
 
@@ -46,6 +52,9 @@ internal sealed class JinjaChatTemplate : ChatTemplate
         new(JinjaTemplate.Parse(text, options), text, tokens, source);
 
     private static bool MentionsTools(string text) => text.Contains("tools", StringComparison.Ordinal);
+
+    private string RenderProbe(IReadOnlyList<ChatPromptMessage> messages) =>
+        RenderCore(messages, new ChatRenderOptions { AddGenerationPrompt = false, Budget = ProbeBudget }, CancellationToken.None);
 
     // A template has a tool section when a tool changes what it renders.
     private bool RendersProbeTool()
