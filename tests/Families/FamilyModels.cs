@@ -40,7 +40,7 @@ internal static class FamilyModels
     /// <summary>Llama 2 SentencePiece vocabulary (32,000 tokens) on <c>llama</c>.</summary>
     public static FamilyModel LlamaSpm => Get("llama-spm");
 
-    /// <summary>Phi-3 vocabulary (SentencePiece, 32,064 tokens) on <c>phi3</c>, with the Phi-3.5 template.</summary>
+    /// <summary>Phi-3 vocabulary (SentencePiece, 32,064 tokens) on <c>phi3</c>, with the vocabulary file's own (Phi-3 mini) template.</summary>
     public static FamilyModel Phi3 => Get("phi3");
 
     /// <summary>GPT-2 byte-level BPE vocabulary (50,257 tokens) on <c>qwen3</c>.</summary>
