@@ -173,19 +173,24 @@ public sealed class ModelHost : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public int[] TokenizeChat(ChatPrompt prompt, CancellationToken cancellationToken = default) => _chat.Tokenize(prompt, cancellationToken);
 
-    /// <summary>Returns the bytes of one token's text (part of a UTF-8 character for byte tokens; empty for control tokens).</summary>
-    public byte[] TokenBytes(int token)
+    /// <summary>
+    /// Returns the bytes of one token's text (part of a UTF-8 character for byte tokens). Control tokens are empty
+    /// unless <paramref name="renderSpecial"/> is set, which gives their text (<c>&lt;|im_start|&gt;</c>) as
+    /// llama-server's <c>/tokenize</c> pieces do.
+    /// </summary>
+    public byte[] TokenBytes(int token, bool renderSpecial = false)
     {
         Span<byte> piece = stackalloc byte[256];
-        var length = (int)_weights.NativeHandle.TokenToSpan(token, piece, 0, false);
+        var length = (int)_weights.NativeHandle.TokenToSpan(token, piece, 0, renderSpecial);
         return piece[..Math.Min(length, piece.Length)].ToArray();
     }
 
     /// <summary>
-    /// Turns tokens back into text, as llama.cpp's <c>llama_detokenize</c> does: control tokens render as nothing, and
+    /// Turns tokens back into text, as llama.cpp's <c>llama_detokenize</c> does: control tokens render as nothing
+    /// (or as their text when <paramref name="renderSpecial"/> is set, as llama-server's <c>/detokenize</c> does), and
     /// the space a SentencePiece vocabulary prefixes when tokenizing is taken off the first piece.
     /// </summary>
-    public string Detokenize(IReadOnlyList<int> tokens)
+    public string Detokenize(IReadOnlyList<int> tokens, bool renderSpecial = false)
     {
         var decoder = new TokenTextDecoder();
         Span<byte> piece = stackalloc byte[256];
@@ -195,7 +200,7 @@ public sealed class ModelHost : IDisposable
         var lstrip = _addsSpacePrefix ? 1 : 0;
         foreach (var token in tokens)
         {
-            var length = (int)_weights.NativeHandle.TokenToSpan(token, piece, lstrip, false);
+            var length = (int)_weights.NativeHandle.TokenToSpan(token, piece, lstrip, renderSpecial);
             lstrip = 0;
             text.Append(decoder.Push(piece[..Math.Min(length, piece.Length)]));
         }
