@@ -52,5 +52,6 @@ public static class ModelCatalog
         GpuLayersAuto = options.GpuLayersAuto,
         LoadOnStart = options.LoadMode == "start",
         MaxPromptTokens = options.MaxPromptTokens,
+        DefaultTemplateVariableNames = options.DefaultTemplateVariables()?.Keys.ToArray() ?? [],
     };
 }
