@@ -215,9 +215,16 @@ public sealed class ModelHost : IDisposable
     /// <exception cref="InvalidInputException">The model only embeds (<see cref="CanGenerate"/> is false); the parameter is <c>model</c>.</exception>
     public GenerationStream Submit(GenerationRequest request, CancellationToken cancellationToken = default)
     {
+        EnsureCanGenerate();
+        return _engine.Submit(request, cancellationToken);
+    }
+
+    /// <summary>Refuses an embedding-only model, for every path that prepares generation (rendering a chat prompt included).</summary>
+    /// <exception cref="InvalidInputException">The model only embeds (<see cref="CanGenerate"/> is false); the parameter is <c>model</c>.</exception>
+    public void EnsureCanGenerate()
+    {
         if (!CanGenerate)
             throw new InvalidInputException($"Model '{Info.Name}' ({Info.Architecture}) is an embedding model: it has no language-model head and cannot generate text; use it for embeddings.", "model");
-        return _engine.Submit(request, cancellationToken);
     }
 
     /// <summary>Gets the embedding engine, created on first use so chat-only deployments do not pay for its context.</summary>
