@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Llm.Api.Contracts;
 
 /// <summary>The body of <c>POST /tokenize</c> (llama-server's extension).</summary>
@@ -10,8 +12,8 @@ public sealed record TokenizeRequest
     public bool? WithPieces { get; init; }
 }
 
-/// <summary>The tokens of the content.</summary>
-public sealed record TokenizeResponse(IReadOnlyList<int> Tokens, IReadOnlyList<TokenPiece>? Pieces);
+/// <summary>The tokens of the content; <c>pieces</c> only when <c>with_pieces</c> asked for them (left out otherwise, as llama-server does).</summary>
+public sealed record TokenizeResponse(IReadOnlyList<int> Tokens, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TokenPiece>? Pieces);
 
 /// <summary>A token with its text and raw bytes (a piece may be part of a UTF-8 character).</summary>
 public sealed record TokenPiece(int Id, string Piece, IReadOnlyList<int> Bytes);

@@ -35,6 +35,8 @@ public static class ApplyTemplateEndpoints
         }
 
         var model = models.Get(request.Model);
+        // The prompt is for chat, which this model refuses: answer as chat completions do rather than render one.
+        model.EnsureCanGenerate();
         var template = model.Template;
         try
         {

@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Llm.Api.Endpoints;
 
-/// <summary><c>POST /tokenize</c> and <c>POST /detokenize</c>, as llama-server offers them (plus a <c>model</c> field).</summary>
+/// <summary>
+/// <c>POST /tokenize</c> and <c>POST /detokenize</c>, as llama-server offers them (plus a <c>model</c> field): control
+/// tokens render as their text (<c>&lt;|im_start|&gt;</c>) in pieces and detokenized text, as llama-server's do.
+/// </summary>
 public static class TokenizeEndpoints
 {
     public static IEndpointRouteBuilder MapTokenize(this IEndpointRouteBuilder routes)
@@ -28,7 +31,7 @@ public static class TokenizeEndpoints
             pieces = new List<TokenPiece>(tokens.Length);
             foreach (var token in tokens)
             {
-                var bytes = model.TokenBytes(token);
+                var bytes = model.TokenBytes(token, renderSpecial: true);
                 pieces.Add(new TokenPiece(token, Encoding.UTF8.GetString(bytes), Array.ConvertAll(bytes, b => (int)b)));
             }
         }
@@ -40,11 +43,11 @@ public static class TokenizeEndpoints
         var request = await RequestBody.ReadAsync(http.Request, OpenAiJsonContext.Default.DetokenizeRequest, cancellationToken);
         var model = Resolve(models, request.Model);
         var tokens = request.Tokens ?? throw OpenAiException.InvalidRequest("Missing required parameter: 'tokens'.", "tokens");
-        foreach (var token in tokens)
+        for (var i = 0; i < tokens.Count; i++)
         {
-            if ((uint)token >= (uint)model.VocabularySize) throw OpenAiException.InvalidRequest($"Token id {token} is outside the vocabulary (0..{model.VocabularySize - 1}).", "tokens");
+            if ((uint)tokens[i] >= (uint)model.VocabularySize) throw OpenAiException.InvalidRequest($"Token id {tokens[i]} is outside the vocabulary (0..{model.VocabularySize - 1}).", $"tokens[{i}]");
         }
-        return TypedResults.Ok(new DetokenizeResponse(model.Detokenize(tokens)));
+        return TypedResults.Ok(new DetokenizeResponse(model.Detokenize(tokens, renderSpecial: true)));
     }
 
     // llama-server serves one model and has no "model" field; here it may be left out when only one is configured.

@@ -10,7 +10,8 @@ public static class CommandLine
 {
     public const string Usage = """
         Usage: llm [options]
-          --model PATH | NAME=PATH  serve a GGUF file (repeatable); without it the built-in demo model is served
+          --model PATH | NAME=PATH  serve a GGUF file (repeatable); without it the built-in demo model is served;
+                                    the PATH 'demo' is the built-in demo model, served beside others
           --host HOST               address to listen on (default 127.0.0.1)
           --port PORT               port to listen on (default 8080; 0 picks a free one)
           --ctx-size N              context size in tokens shared by all sequences (default 4096; 0 = the model's)

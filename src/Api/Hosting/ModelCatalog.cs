@@ -3,7 +3,11 @@ using Llm.Runtime.Models.Demo;
 
 namespace Llm.Api.Hosting;
 
-/// <summary>Turns the configured models into load settings; with none configured, builds and serves the demo model.</summary>
+/// <summary>
+/// Turns the configured models into load settings; with none configured, builds and serves the demo model. The path
+/// <c>demo</c> (<c>--model demo</c>, <c>--model NAME=demo</c>) also means the built-in demo model, so it can be served
+/// beside others; a file named <c>demo</c> is given as <c>./demo</c>.
+/// </summary>
 public static class ModelCatalog
 {
     /// <summary>Resolves and checks every model file, so a bad path stops start-up before the server listens.</summary>
@@ -11,7 +15,7 @@ public static class ModelCatalog
     public static IReadOnlyList<ModelSettings> Resolve(ServerOptions options)
     {
         var models = options.Models.Count > 0
-            ? options.Models.Select(m => Settings(options, m.Name ?? ModelNames.FromPath(m.Path), m.Path, m.ChatTemplate)).ToList()
+            ? options.Models.Select(m => Settings(options, m.Name ?? ModelNames.FromPath(m.Path), PathOf(options, m.Path), m.ChatTemplate)).ToList()
             : [Settings(options, DemoModel.Name, DemoModel.EnsureBuilt(CacheDirectory(options)), null)];
         // Loaded on first use, a bad file fails that model's requests and leaves the others serving.
         if (options.LoadMode == "start")
@@ -30,6 +34,9 @@ public static class ModelCatalog
         return Path.Combine(root, "llm");
     }
 
+    private static string PathOf(ServerOptions options, string path)
+        => path == DemoModel.Name ? DemoModel.EnsureBuilt(CacheDirectory(options)) : path;
+
     private static ModelSettings Settings(ServerOptions options, string name, string path, string? chatTemplate) => new()
     {
         Name = name,
@@ -45,5 +52,6 @@ public static class ModelCatalog
         GpuLayersAuto = options.GpuLayersAuto,
         LoadOnStart = options.LoadMode == "start",
         MaxPromptTokens = options.MaxPromptTokens,
+        DefaultTemplateVariableNames = options.DefaultTemplateVariables()?.Keys.ToArray() ?? [],
     };
 }

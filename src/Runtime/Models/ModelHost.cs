@@ -175,19 +175,24 @@ public sealed partial class ModelHost : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public int[] TokenizeChat(ChatPrompt prompt, CancellationToken cancellationToken = default) => _chat.Tokenize(prompt, cancellationToken);
 
-    /// <summary>Returns the bytes of one token's text (part of a UTF-8 character for byte tokens; empty for control tokens).</summary>
-    public byte[] TokenBytes(int token)
+    /// <summary>
+    /// Returns the bytes of one token's text (part of a UTF-8 character for byte tokens). Control tokens are empty
+    /// unless <paramref name="renderSpecial"/> is set, which gives their text (<c>&lt;|im_start|&gt;</c>) as
+    /// llama-server's <c>/tokenize</c> pieces do.
+    /// </summary>
+    public byte[] TokenBytes(int token, bool renderSpecial = false)
     {
         Span<byte> piece = stackalloc byte[256];
-        var length = (int)_weights.NativeHandle.TokenToSpan(token, piece, 0, false);
+        var length = (int)_weights.NativeHandle.TokenToSpan(token, piece, 0, renderSpecial);
         return piece[..Math.Min(length, piece.Length)].ToArray();
     }
 
     /// <summary>
-    /// Turns tokens back into text, as llama.cpp's <c>llama_detokenize</c> does: control tokens render as nothing, and
+    /// Turns tokens back into text, as llama.cpp's <c>llama_detokenize</c> does: control tokens render as nothing
+    /// (or as their text when <paramref name="renderSpecial"/> is set, as llama-server's <c>/detokenize</c> does), and
     /// the space a SentencePiece vocabulary prefixes when tokenizing is taken off the first piece.
     /// </summary>
-    public string Detokenize(IReadOnlyList<int> tokens)
+    public string Detokenize(IReadOnlyList<int> tokens, bool renderSpecial = false)
     {
         var decoder = new TokenTextDecoder();
         Span<byte> piece = stackalloc byte[256];
@@ -197,7 +202,7 @@ public sealed partial class ModelHost : IDisposable
         var lstrip = _addsSpacePrefix ? 1 : 0;
         foreach (var token in tokens)
         {
-            var length = (int)_weights.NativeHandle.TokenToSpan(token, piece, lstrip, false);
+            var length = (int)_weights.NativeHandle.TokenToSpan(token, piece, lstrip, renderSpecial);
             lstrip = 0;
             text.Append(decoder.Push(piece[..Math.Min(length, piece.Length)]));
         }
@@ -212,9 +217,16 @@ public sealed partial class ModelHost : IDisposable
     /// <exception cref="InvalidInputException">The model only embeds (<see cref="CanGenerate"/> is false); the parameter is <c>model</c>.</exception>
     public GenerationStream Submit(GenerationRequest request, CancellationToken cancellationToken = default)
     {
+        EnsureCanGenerate();
+        return _engine.Submit(request, cancellationToken);
+    }
+
+    /// <summary>Refuses an embedding-only model, for every path that prepares generation (rendering a chat prompt included).</summary>
+    /// <exception cref="InvalidInputException">The model only embeds (<see cref="CanGenerate"/> is false); the parameter is <c>model</c>.</exception>
+    public void EnsureCanGenerate()
+    {
         if (!CanGenerate)
             throw new InvalidInputException($"Model '{Info.Name}' ({Info.Architecture}) is an embedding model: it has no language-model head and cannot generate text; use it for embeddings.", "model");
-        return _engine.Submit(request, cancellationToken);
     }
 
     /// <summary>Gets the embedding engine, created on first use so chat-only deployments do not pay for its context.</summary>

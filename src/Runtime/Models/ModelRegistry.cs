@@ -227,6 +227,10 @@ public sealed partial class ModelRegistry : IDisposable
             slot.Loaded(loaded, seconds);
         }
         LogLoaded(_logger, name, loaded.Info.ParameterCount, loaded.ContextSize, loaded.Template.Source, seconds * 1000);
+        // The server renders such a model without its defaults (requests that send their own get a 400), so say so
+        // once here rather than leave the operator's variables silently unused.
+        if (slot.Settings.DefaultTemplateVariableNames.Count > 0 && !loaded.Template.ReadsVariables)
+            LogTemplateVariablesIgnored(_logger, name, string.Join(", ", slot.Settings.DefaultTemplateVariableNames), loaded.Template.Source);
         return loaded;
     }
 
@@ -283,6 +287,9 @@ public sealed partial class ModelRegistry : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded model {Name}: {Parameters} parameters, context {Context}, chat template {Template}, in {Milliseconds:F0} ms")]
     private static partial void LogLoaded(ILogger logger, string name, ulong parameters, int context, string template, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Name} ignores the server's template variables ({Variables}, from --chat-template-kwargs): its chat template, {Template}, is one of llama.cpp's built-in formats, which read no variables; serve it with a Jinja template (--chat-template FILE) to use them")]
+    private static partial void LogTemplateVariablesIgnored(ILogger logger, string name, string variables, string template);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Model {Name} failed to load: {Error}")]
     private static partial void LogLoadFailed(ILogger logger, string name, string error);

@@ -33,6 +33,12 @@ public sealed record ModelSettings
     /// <summary>Gets a chat template override: a llama.cpp built-in name or template text.</summary>
     public string? ChatTemplate { get; init; }
 
+    /// <summary>
+    /// Gets the names of the server-wide template variables (<c>--chat-template-kwargs</c>); used only to warn at
+    /// load when the model's template is a llama.cpp built-in format, which reads no variables.
+    /// </summary>
+    public IReadOnlyList<string> DefaultTemplateVariableNames { get; init; } = [];
+
     /// <summary>Gets a value indicating whether <see cref="GpuLayers"/> is computed from the GGUF and the device's free memory.</summary>
     public bool GpuLayersAuto { get; init; }
 

@@ -80,6 +80,32 @@ public sealed class StructuredOutputAndToolsTests(ServerFixture server)
         Assert.Equal("tool_calls", choices[^1].GetProperty("finish_reason").GetString());
     }
 
+    // OpenAI and llama-server send the arguments' characters as they are: a client compares and shows the string.
+    private const string DuckTool = """{"type":"function","function":{"name":"pick","parameters":{"type":"object","properties":{"c":{"enum":["'鸭😀<&>"]}},"required":["c"],"additionalProperties":false}}}""";
+
+    [Fact]
+    public async Task ToolCallArgumentsKeepNonAsciiAndQuotesUnescaped()
+    {
+        var body = $$$"""{"model":"demo","messages":[{"role":"user","content":"pick"}],"tools":[{{{DuckTool}}}],"tool_choice":"required","parallel_tool_calls":false,"temperature":1,"seed":3,"max_tokens":200}""";
+        using var response = await server.Http.PostAsync("/v1/chat/completions", Sse.Json(body));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        var arguments = Sse.Parse(text).GetProperty("choices")[0].GetProperty("message").GetProperty("tool_calls")[0].GetProperty("function").GetProperty("arguments").GetString();
+        Assert.Equal("""{"c":"'鸭😀<&>"}""", arguments);
+    }
+
+    [Fact]
+    public async Task StreamedToolCallArgumentsKeepNonAsciiAndQuotesUnescaped()
+    {
+        var body = $$$"""{"model":"demo","messages":[{"role":"user","content":"pick"}],"tools":[{{{DuckTool}}}],"tool_choice":"required","parallel_tool_calls":false,"temperature":1,"seed":3,"max_tokens":200,"stream":true}""";
+        var (_, events) = await Sse.PostAsync(server.Http, "/v1/chat/completions", body);
+        var deltas = events[..^1].Select(Sse.Parse).Where(c => c.GetProperty("choices").GetArrayLength() > 0)
+            .Select(c => c.GetProperty("choices")[0].GetProperty("delta")).Where(d => d.TryGetProperty("tool_calls", out _)).ToList();
+        Assert.NotEmpty(deltas);
+        var arguments = string.Concat(deltas.Select(d => d.GetProperty("tool_calls")[0].GetProperty("function").GetProperty("arguments").GetString()));
+        Assert.Equal("""{"c":"'鸭😀<&>"}""", arguments);
+    }
+
     [Fact]
     public async Task ExtensionsAiFunctionInvocationAgainstTheServer()
     {

@@ -101,6 +101,8 @@ public sealed class BertEmbeddingsHttpTests(BertServerFixture server)
     [InlineData("/v1/chat/completions", """{"model":"bert","messages":[{"role":"user","content":"hi"}],"max_tokens":4}""")]
     [InlineData("/v1/chat/completions", """{"model":"bert","messages":[{"role":"user","content":"hi"}],"max_tokens":4,"stream":true}""")]
     [InlineData("/v1/completions", """{"model":"bert","prompt":"hi","max_tokens":4}""")]
+    [InlineData("/apply-template", """{"model":"bert","messages":[{"role":"user","content":"hi"}]}""")]
+    [InlineData("/apply-template", """{"model":"bert","messages":[{"role":"user","content":"hi"}],"chat_template":"{{ messages[0].content }}"}""")]
     public async Task GeneratingWithTheEmbeddingOnlyModelIsAClear400(string path, string body)
     {
         var error = (await PostAsync(path, body, HttpStatusCode.BadRequest)).GetProperty("error");

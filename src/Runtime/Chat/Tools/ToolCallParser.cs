@@ -103,12 +103,23 @@ public static class ToolCallParser
         try
         {
             using var parsed = JsonDocument.Parse(text);
-            return parsed.RootElement.ValueKind == JsonValueKind.Object ? new ParsedToolCall(name.GetString()!, JsonSerializer.Serialize(parsed.RootElement)) : null;
+            return parsed.RootElement.ValueKind == JsonValueKind.Object ? new ParsedToolCall(name.GetString()!, Compact(parsed.RootElement)) : null;
         }
         catch (JsonException)
         {
             return null;
         }
+    }
+
+    // Compact like llama-server's dump(), with the model's characters kept rather than escaped as \uXXXX.
+    private static string Compact(JsonElement arguments)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = VerbatimJsonEncoder.Instance }))
+        {
+            arguments.WriteTo(writer);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static string? Trimmed(string content)
