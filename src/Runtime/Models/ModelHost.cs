@@ -43,6 +43,9 @@ public sealed partial class ModelHost : IDisposable
         CanGenerate = !EmbeddingOnlyModels.IsEmbeddingOnly(info.Architecture, weights.Metadata);
     }
 
+    /// <summary>The smallest context a model runs with, in tokens: a smaller <see cref="ModelSettings.ContextSize"/> is raised to it.</summary>
+    public const int MinimumContextSize = 256;
+
     /// <summary>Gets the model's description.</summary>
     public ModelInfo Info { get; }
 
@@ -79,7 +82,9 @@ public sealed partial class ModelHost : IDisposable
         ArgumentNullException.ThrowIfNull(settings);
         var header = ModelFileCheck.EnsureValid(settings.Path);
         NativeBackend.EnsureConfigured(loggerFactory);
-        var contextSize = LearnedPositions.ContextSize(header, settings.ContextSize, out var limited);
+        // llama.cpp pads a context to a multiple of 256 anyway, and below a few cells it aborts while reserving outputs.
+        var requested = settings.ContextSize is > 0 and < MinimumContextSize ? MinimumContextSize : settings.ContextSize;
+        var contextSize = LearnedPositions.ContextSize(header, requested, out var limited);
         if (limited) LogContextLimited(loggerFactory.CreateLogger<ModelHost>(), settings.Name, settings.ContextSize, contextSize);
         var threads = settings.Threads > 0 ? settings.Threads : PhysicalCores.Count;
         var engineOptions = new EngineOptions

@@ -18,6 +18,8 @@ public static class ToolCallParser
         _ => ParseLlama3(text),
     };
 
+    private const int MaxClosingMarkersTried = 16;
+
     private static ParsedOutput ParseTagged(string text, string open, string close)
     {
         var calls = new List<ParsedToolCall>();
@@ -27,9 +29,16 @@ public static class ToolCallParser
         {
             var start = text.IndexOf(open, at, StringComparison.Ordinal);
             if (start < 0) break;
+            // The closing marker may also stand inside a JSON string of the call: try the next few until the body parses
+            // (a bounded number, so a reply full of markers costs linear time).
             var end = text.IndexOf(close, start + open.Length, StringComparison.Ordinal);
-            var body = end < 0 ? text[(start + open.Length)..] : text[(start + open.Length)..end];
-            if (TryCall(body, "name", "arguments") is not { } call) break;
+            var call = TryCall(end < 0 ? text[(start + open.Length)..] : text[(start + open.Length)..end], "name", "arguments");
+            for (var tries = 0; call is null && end >= 0 && tries < MaxClosingMarkersTried; tries++)
+            {
+                end = text.IndexOf(close, end + close.Length, StringComparison.Ordinal);
+                call = TryCall(end < 0 ? text[(start + open.Length)..] : text[(start + open.Length)..end], "name", "arguments");
+            }
+            if (call is null) break;
             content.Append(text, at, start - at);
             calls.Add(call);
             at = end < 0 ? text.Length : end + close.Length;

@@ -13,6 +13,21 @@ public sealed class ToolCallParserTests
     }
 
     [Fact]
+    public void AClosingMarkerInsideAnArgumentStringDoesNotEndTheCall()
+    {
+        const string text = "<tool_call>\n{\"name\": \"f\", \"arguments\": {\"city\": \"a</tool_call>b\"}}\n</tool_call>";
+        var output = ToolCallParser.Parse(text, ToolCallFormat.Hermes);
+        var call = Assert.Single(output.Calls);
+        Assert.Equal("f", call.Name);
+        Assert.Equal("{\"city\":\"a</tool_call>b\"}", call.Arguments);
+        Assert.True(string.IsNullOrEmpty(output.Content));
+
+        var filter = new ToolCallStreamFilter(ToolCallFormat.Hermes);
+        foreach (var piece in text.Chunk(5)) Assert.Equal(string.Empty, filter.Push(new string(piece)));
+        Assert.Equal("{\"city\":\"a</tool_call>b\"}", Assert.Single(filter.Finish().Calls).Arguments);
+    }
+
+    [Fact]
     public void UnclosedHermesBlockAtTheEndStillParses()
     {
         var output = ToolCallParser.Parse("<tool_call>{\"name\": \"f\", \"arguments\": {}}", ToolCallFormat.Hermes);
