@@ -15,6 +15,9 @@ public sealed record ChatMessageDto
     public string? Refusal { get; init; }
     public IReadOnlyList<ToolCallDto>? ToolCalls { get; init; }
     public string? ToolCallId { get; init; }
+
+    // vLLM's and llama-server's field for an assistant turn's thinking, given back to the template.
+    public string? ReasoningContent { get; init; }
 }
 
 /// <summary>A tool call made by the assistant in an earlier turn.</summary>

@@ -45,6 +45,8 @@ internal static class ChatPromptMapper
     {
         if (message is null) throw OpenAiException.InvalidRequest($"'{param}' must be an object.", param);
         var role = message.Role ?? throw OpenAiException.InvalidRequest($"Missing required parameter: '{param}.role'.", $"{param}.role");
+        if (message.ReasoningContent is not null && role != "assistant")
+            throw OpenAiException.InvalidRequest($"'{param}.reasoning_content' is only allowed on assistant messages (got role '{role}').", $"{param}.reasoning_content");
         switch (role)
         {
             case "system" or "developer" or "user":
@@ -55,6 +57,7 @@ internal static class ChatPromptMapper
                 {
                     Name = message.Name,
                     ToolCalls = calls,
+                    ReasoningContent = message.ReasoningContent,
                 };
             case "tool":
                 if (string.IsNullOrEmpty(message.ToolCallId)) throw OpenAiException.InvalidRequest($"Missing required parameter: '{param}.tool_call_id'.", $"{param}.tool_call_id");

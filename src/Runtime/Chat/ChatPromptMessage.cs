@@ -13,6 +13,12 @@ public sealed record ChatPromptMessage(string Role, string? Content)
 
     /// <summary>Gets the call a tool turn answers.</summary>
     public string? ToolCallId { get; init; }
+
+    /// <summary>
+    /// Gets an assistant turn's reasoning (its thinking, apart from the answer), which templates of reasoning models
+    /// read as <c>message.reasoning_content</c> (Qwen3 prints it inside <c>&lt;think&gt;</c> for the latest turns).
+    /// </summary>
+    public string? ReasoningContent { get; init; }
 }
 
 /// <summary>A tool call in an earlier assistant turn.</summary>

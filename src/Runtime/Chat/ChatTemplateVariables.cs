@@ -128,6 +128,7 @@ public static class ChatTemplateVariables
             ["content"] = message.Content ?? (message.ToolCalls is { Count: > 0 } ? string.Empty : null),
         };
         if (message.Name is not null) result["name"] = message.Name;
+        if (message.ReasoningContent is not null) result["reasoning_content"] = message.ReasoningContent;
         if (message.ToolCalls is { Count: > 0 } calls)
         {
             result["tool_calls"] = calls.Select(call => (object?)new Dictionary<string, object?>(StringComparer.Ordinal)

@@ -126,6 +126,7 @@ public sealed partial class ControlTextEscaper
                 Content = Escape(m.Content),
                 Name = Escape(m.Name),
                 ToolCallId = Escape(m.ToolCallId),
+                ReasoningContent = Escape(m.ReasoningContent),
                 ToolCalls = m.ToolCalls?.Select(c => new ChatPromptToolCall(Escape(c.Id)!, Escape(c.Name)!, EscapeArguments(c.Arguments))).ToArray(),
             };
         }

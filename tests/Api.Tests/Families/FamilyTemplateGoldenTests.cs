@@ -30,7 +30,7 @@ public sealed class FamilyTemplateGoldenTests(FamilyServerFixture server)
         var data = new TheoryData<string, string, string>();
         var models = new Dictionary<string, string> { ["qwen3"] = "qwen3", ["gemma3"] = "gemma3", ["llama3_1"] = "meta-llama-Llama-3.1-8B-Instruct.jinja" };
         string[] cases = ["system_user", "multi_turn", "no_generation_prompt", "non_ascii", "special_token_text", "tools_given", "tool_round_trip",
-            "tool_round_trip_answered", "enable_thinking_false", "enable_thinking_true"];
+            "tool_round_trip_answered", "enable_thinking_false", "enable_thinking_true", "reasoning_content", "reasoning_content_last"];
         foreach (var (model, template) in models)
         {
             // Gemma 3's template has no tool section: the server teaches it tools with its generic tool prompt, on purpose.
@@ -127,6 +127,30 @@ public sealed class FamilyTemplateGoldenTests(FamilyServerFixture server)
         var textTokens = (await asText.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("tokens").GetArrayLength();
         var added = attacked.GetProperty("prompt_tokens").GetInt32() - plain.GetProperty("prompt_tokens").GetInt32();
         Assert.True(added >= textTokens - 2, $"the look-alike added {added} tokens; as text it is {textTokens}");
+    }
+
+    [Fact]
+    public async Task ReasoningContentIsAnAssistantStringAndReachesTheTemplate()
+    {
+        async Task<(int Status, string Body)> ApplyAsync(string messages)
+        {
+            using var response = await server.Http.PostAsync("/apply-template",
+                new StringContent($$"""{"model":"qwen3","messages":{{messages}}}""", System.Text.Encoding.UTF8, "application/json"));
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var (status, body) = await ApplyAsync("""[{"role":"user","content":"hi"},{"role":"assistant","content":"a","reasoning_content":"RRR"},{"role":"user","content":"more"}]""");
+        Assert.True(status == 200, body);
+        Assert.DoesNotContain("RRR", JsonDocument.Parse(body).RootElement.GetProperty("prompt").GetString(), StringComparison.Ordinal); // Qwen3 keeps only the latest turn's thinking
+        (status, body) = await ApplyAsync("""[{"role":"user","content":"hi"},{"role":"assistant","content":"a","reasoning_content":"RRR"}]""");
+        Assert.True(status == 200, body);
+        Assert.Contains("<think>\nRRR\n</think>", JsonDocument.Parse(body).RootElement.GetProperty("prompt").GetString(), StringComparison.Ordinal);
+
+        (status, body) = await ApplyAsync("""[{"role":"user","content":"hi","reasoning_content":"x"}]""");
+        Assert.Equal(400, status);
+        Assert.Equal("messages[0].reasoning_content", JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("param").GetString());
+        (status, body) = await ApplyAsync("""[{"role":"user","content":"hi"},{"role":"assistant","content":"a","reasoning_content":5}]""");
+        Assert.Equal(400, status);
     }
 
     private static JsonArray WireMessages(JsonElement messages)

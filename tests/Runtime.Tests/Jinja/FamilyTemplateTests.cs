@@ -67,13 +67,7 @@ public class FamilyTemplateTests
         Func<string> render;
         var kwargs = c.GetProperty("kwargs").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
         if (kwargs.Count > 0) options = options with { TemplateVariables = kwargs };
-        if (NeedsMoreThanChatPromptMessage(c))
-        {
-            // ChatPromptMessage carries no reasoning_content yet (the protocols issue adds it): the server's
-            // variables, with it added, go to the engine.
-            render = () => RenderThroughEngine(text, messages, options, tokens, c);
-        }
-        else if (!chatTemplate.RendersTools && (options.Tools is not null || messages.Any(m => m.Role == "tool" || m.ToolCalls is not null)))
+        if (!chatTemplate.RendersTools && (options.Tools is not null || messages.Any(m => m.Role == "tool" || m.ToolCalls is not null)))
         {
             // The server teaches tools through GenericToolPrompt to a template without a tool section, on purpose:
             // what transformers does with the same variables is the engine's part, checked here.
@@ -101,22 +95,9 @@ public class FamilyTemplateTests
         }
     }
 
-    private static bool NeedsMoreThanChatPromptMessage(JsonElement c) =>
-        c.GetProperty("messages").EnumerateArray().Any(m => m.TryGetProperty("reasoning_content", out _));
-
     private static string RenderThroughEngine(string text, IReadOnlyList<ChatPromptMessage> messages, ChatRenderOptions options, SpecialTokenText tokens, JsonElement c)
     {
         var variables = ChatTemplateVariables.Create(messages, options, tokens, normalizeToolCallIds: false);
-        var list = (List<object?>)variables["messages"]!;
-        var index = 0;
-        foreach (var message in c.GetProperty("messages").EnumerateArray())
-        {
-            if (message.TryGetProperty("reasoning_content", out var reasoning))
-            {
-                ((Dictionary<string, object?>)list[index]!)["reasoning_content"] = reasoning.GetString();
-            }
-            index++;
-        }
         return JinjaTemplate.Parse(text, Options).Render(variables);
     }
 
@@ -125,6 +106,7 @@ public class FamilyTemplateTests
         m.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String ? content.GetString() : null)
     {
         ToolCallId = m.TryGetProperty("tool_call_id", out var id) ? id.GetString() : null,
+        ReasoningContent = m.TryGetProperty("reasoning_content", out var reasoning) ? reasoning.GetString() : null,
         ToolCalls = m.TryGetProperty("tool_calls", out var calls)
             ? calls.EnumerateArray().Select(call => new ChatPromptToolCall(
                 call.GetProperty("id").GetString()!,

@@ -46,7 +46,7 @@ public static class GenericToolPrompt
             }
             else if (message.ToolCalls is { Count: > 0 } calls)
             {
-                result.Add(new ChatPromptMessage("assistant", Calls(message.Content, calls)) { Name = message.Name });
+                result.Add(new ChatPromptMessage("assistant", Calls(message.Content, calls)) { Name = message.Name, ReasoningContent = message.ReasoningContent });
             }
             else if (message.Role == "tool")
             {
