@@ -57,6 +57,28 @@ public sealed class LogprobsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task CompletionTopLogprobsAlwaysHoldTheSampledToken()
+    {
+        // logprobs 0: each entry holds just the sampled token, as OpenAI answers (not {}).
+        using var zero = await server.Http.PostAsync("/v1/completions", Sse.Json("""{"model":"demo","prompt":"hello","temperature":0,"max_tokens":3,"logprobs":0}"""));
+        var none = Sse.Parse(await zero.Content.ReadAsStringAsync()).GetProperty("choices")[0].GetProperty("logprobs");
+        Assert.Equal(["p", "q", "r"], none.GetProperty("top_logprobs").EnumerateArray().Select(e => Assert.Single(e.EnumerateObject()).Name));
+
+        // Sampled at temperature 1.5, some tokens are not the most likely one: their entry has logprobs + 1 items.
+        using var sampled = await server.Http.PostAsync("/v1/completions", Sse.Json("""{"model":"demo","prompt":"hello","temperature":1.5,"seed":5,"max_tokens":40,"logprobs":1}"""));
+        var logprobs = Sse.Parse(await sampled.Content.ReadAsStringAsync()).GetProperty("choices")[0].GetProperty("logprobs");
+        var tokens = logprobs.GetProperty("tokens").EnumerateArray().Select(t => t.GetString()!).ToArray();
+        var values = logprobs.GetProperty("token_logprobs").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        var tops = logprobs.GetProperty("top_logprobs").EnumerateArray().ToArray();
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            Assert.Equal(values[i], tops[i].GetProperty(tokens[i]).GetDouble(), 5);
+            Assert.InRange(tops[i].EnumerateObject().Count(), 1, 2);
+        }
+        Assert.Contains(tops, t => t.EnumerateObject().Count() == 2);
+    }
+
+    [Fact]
     public async Task OpenAiSdkReadsTokenLogProbabilities()
     {
         var client = new ChatClient("demo", new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = server.V1 });

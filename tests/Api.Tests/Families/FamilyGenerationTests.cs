@@ -86,6 +86,31 @@ public sealed class FamilyGenerationTests(FamilyServerFixture server)
         }
     }
 
+    [Fact]
+    public async Task LegacyLogprobsWritePartialCharactersAsBytes()
+    {
+        // Llama 3's 🦙 is three tokens, the first the bytes F0 9F: OpenAI writes such a token "bytes:\xf0\x9f".
+        var (_, parts) = await SplitCharacterAsync("llama3_1");
+        var body = new Dictionary<string, object?>
+        {
+            ["model"] = "llama3_1",
+            ["prompt"] = "x",
+            ["max_tokens"] = 1,
+            ["temperature"] = 0,
+            ["logprobs"] = 1,
+            ["logit_bias"] = new Dictionary<string, int> { [parts[0].ToString(CultureInfo.InvariantCulture)] = 100 },
+        };
+        using var response = await server.Http.PostAsJsonAsync("/v1/completions", body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        var logprobs = JsonDocument.Parse(text).RootElement.GetProperty("choices")[0].GetProperty("logprobs");
+        using var pieces = await server.Http.PostAsJsonAsync("/tokenize", new { model = "llama3_1", content = "🦙", with_pieces = true });
+        var bytes = (await pieces.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("pieces")[0].GetProperty("bytes").EnumerateArray().Select(b => b.GetInt32());
+        var expected = "bytes:" + string.Concat(bytes.Select(b => "\\x" + b.ToString("x2", CultureInfo.InvariantCulture)));
+        Assert.Equal(expected, logprobs.GetProperty("tokens")[0].GetString());
+        Assert.True(logprobs.GetProperty("top_logprobs")[0].TryGetProperty(expected, out _), text);
+    }
+
     private async Task<(string Character, List<int> Parts)> SplitCharacterAsync(string model)
     {
         foreach (var candidate in new[] { "🦙", "𠜎", "🫠", "ꙮ", "𝔘", "Ꮚ", "€" })
