@@ -37,7 +37,19 @@ internal static class ChatPromptMapper
         if (maxMessages > 0 && messages.Count > maxMessages)
             throw OpenAiException.OutOfRange("messages", $"this server allows at most {maxMessages} messages per request (got {messages.Count})");
         var turns = new ChatPromptMessage[messages.Count];
-        for (var i = 0; i < messages.Count; i++) turns[i] = ToTurn(messages[i], $"messages[{i}]");
+        var calls = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var turn = turns[i] = ToTurn(messages[i], $"messages[{i}]");
+            if (turn.ToolCalls is { } made) calls.UnionWith(made.Select(c => c.Id));
+            // As OpenAI: a tool result must answer a call an earlier assistant message made.
+            if (turn.Role == "tool" && !calls.Contains(turn.ToolCallId!))
+            {
+                var param = $"messages[{i}].tool_call_id";
+                throw OpenAiException.InvalidRequest(
+                    $"Invalid parameter: '{param}' must answer a tool call of an earlier assistant message; none has the id '{turn.ToolCallId}'.", param);
+            }
+        }
         return turns;
     }
 

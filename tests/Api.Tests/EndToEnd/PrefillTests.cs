@@ -68,6 +68,19 @@ public sealed class PrefillTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task AToolResultMustAnswerAnEarlierCall()
+    {
+        const string call = """{"role":"assistant","tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}]}""";
+        using var orphan = await server.Http.PostAsync("/v1/chat/completions", Sse.Json($$"""{"model":"demo","messages":[{{Hello}},{{call}},{"role":"tool","tool_call_id":"call_2","content":"r"}]}"""));
+        var error = await ErrorAsync(orphan, "messages[2].tool_call_id");
+        Assert.Contains("call_2", error.GetProperty("message").GetString());
+        using var early = await server.Http.PostAsync("/v1/chat/completions", Sse.Json($$"""{"model":"demo","messages":[{{Hello}},{"role":"tool","tool_call_id":"call_1","content":"r"},{{call}}]}"""));
+        await ErrorAsync(early, "messages[1].tool_call_id");
+        using var answered = await server.Http.PostAsync("/v1/chat/completions", Sse.Json($$"""{"model":"demo","max_tokens":2,"messages":[{{Hello}},{{call}},{"role":"tool","tool_call_id":"call_1","content":"r"}]}"""));
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+    }
+
+    [Fact]
     public async Task StreamingCarriesOnlyTheContinuation()
     {
         var body = $$"""{"model":"demo","temperature":0,"stream":true,"stream_options":{"include_usage":true},"continue_final_message":true,"messages":[{{Hello}},{"role":"assistant","content":"uvw"}]}""";
