@@ -55,17 +55,5 @@ internal static class BertModel
     }
 
     /// <summary>Gets the vocabulary file the model copies its <c>tokenizer.*</c> keys from.</summary>
-    public static string VocabularyPath => SharedFile("models", "ggml-vocab-bert-bge.gguf");
-
-    /// <summary>Returns a file of the project's shared test data (<c>../shared</c> beside the repository).</summary>
-    /// <exception cref="InvalidOperationException">The file is absent.</exception>
-    public static string SharedFile(string folder, string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = System.IO.Path.Combine(dir.FullName, "shared", folder, name);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new InvalidOperationException($"Missing shared test file {folder}/{name}: clone the repository next to the project's shared/ folder (CI always has it).");
-    }
+    public static string VocabularyPath => FamilyModels.SharedFile("models", "ggml-vocab-bert-bge.gguf");
 }

@@ -109,7 +109,9 @@ internal static class FamilyModels
         }
     }
 
-    private static string SharedFile(params string[] parts)
+    /// <summary>A file of ../shared (test models, templates, vectors).</summary>
+    /// <exception cref="InvalidOperationException">The file is absent.</exception>
+    public static string SharedFile(params string[] parts)
     {
         var path = System.IO.Path.Combine([SharedFolder, .. parts]);
         if (!File.Exists(path)) throw new InvalidOperationException($"Missing shared test file {path}.");

@@ -13,16 +13,11 @@ namespace Llm.Api.Tests.Families;
 [Collection(BertServerCollection.Name)]
 public sealed class BertTokenizerVectorTests(BertServerFixture server)
 {
-    private const string Separator = "\n__ggml_vocab_test__\n";
-
     /// <summary>The inputs of <c>bert-bge.inp</c> with their expected ids from <c>bert-bge.out</c>.</summary>
     private static List<(string Text, int[] Ids)> Vectors()
     {
-        var inputs = File.ReadAllText(BertModel.SharedFile("tokenizer-tests", BertModel.VocabularyName + ".inp"), Encoding.UTF8).Split(Separator);
-        var outputs = File.ReadAllLines(BertModel.SharedFile("tokenizer-tests", BertModel.VocabularyName + ".out"), Encoding.UTF8);
-        Assert.Equal("", inputs[^1]);
-        Assert.Equal(inputs.Length - 1, outputs.Length);
-        return outputs.Select((line, i) => (inputs[i], line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray())).ToList();
+        var (inputs, ids) = TokenizerVectors.Read(BertModel.VocabularyName);
+        return [.. inputs.Zip(ids)];
     }
 
     private async Task<JsonElement> PostAsync(string path, string body)

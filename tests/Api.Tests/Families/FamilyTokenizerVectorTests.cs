@@ -28,7 +28,7 @@ public sealed class FamilyTokenizerVectorTests(FamilyServerFixture server)
     public async Task Tokenize_gives_the_reference_ids_and_detokenize_the_input(string vectors, string model)
     {
         Assert.Contains(vectors, server.Model(model).TokenizerTests);
-        var (inputs, expected) = Read(vectors);
+        var (inputs, expected) = TokenizerVectors.Read(vectors);
         Assert.True(inputs.Count > 20, $"{vectors}: only {inputs.Count} inputs");
         var wrong = new List<string>();
         var notRoundTripped = new List<string>();
@@ -54,17 +54,5 @@ public sealed class FamilyTokenizerVectorTests(FamilyServerFixture server)
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    /// <summary>The inputs (each followed by the line <c>__ggml_vocab_test__</c>) and their expected ids, one line per input.</summary>
-    private static (List<string> Inputs, List<int[]> Ids) Read(string name)
-    {
-        var folder = Path.Combine(FamilyModels.SharedFolder, "tokenizer-tests");
-        var inputs = File.ReadAllText(Path.Combine(folder, name + ".inp")).Split("\n__ggml_vocab_test__\n").ToList();
-        Assert.Equal("", inputs[^1]); // the file ends with a separator
-        inputs.RemoveAt(inputs.Count - 1);
-        var lines = File.ReadAllLines(Path.Combine(folder, name + ".out"));
-        Assert.Equal(inputs.Count, lines.Length);
-        return (inputs, [.. lines.Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray())]);
     }
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Llm.Runtime.Chat.Tools;
@@ -21,7 +20,7 @@ public static class GenericToolPrompt
 
     // The JSON is prompt text, not HTML: '<' and quotes stay as they are (the default encoder writes \u003C and \u0027,
     // which the model would read as such). Control-token look-alikes are escaped later, with the rest of the message.
-    private static readonly JsonSerializerOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions s_json = new() { Encoder = VerbatimJsonEncoder.Instance };
 
     /// <summary>Rewrites a conversation for a template that ignores tools.</summary>
     /// <param name="messages">The conversation.</param>

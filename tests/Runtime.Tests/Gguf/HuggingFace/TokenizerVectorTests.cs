@@ -1,3 +1,4 @@
+using Llm.Tests.Families;
 using System.Text;
 using LLama;
 
@@ -18,7 +19,7 @@ public sealed class TokenizerVectorTests(FamilyVocabularies families)
     public void EveryInputGivesTheReferenceIdsAndRoundTrips(string vectors, string family)
     {
         var weights = families.Weights(family);
-        var (inputs, expected) = Vectors(vectors);
+        var (inputs, expected) = TokenizerVectors.Read(vectors);
         Assert.True(inputs.Count > 20, $"{vectors}: {inputs.Count} inputs");
         var wrong = new List<string>();
         var notRoundTripped = new List<string>();
@@ -39,7 +40,7 @@ public sealed class TokenizerVectorTests(FamilyVocabularies families)
     {
         // Qwen2's regex splits numbers digit by digit where Llama 3's keeps groups of three: the check must see it.
         var weights = families.Variant("llama3_1", "llama3_1-as-qwen2", new() { Pre = "qwen2" });
-        var (inputs, expected) = Vectors("llama-bpe");
+        var (inputs, expected) = TokenizerVectors.Read("llama-bpe");
         var differing = Enumerable.Range(0, inputs.Count)
             .Count(i => !weights.Tokenize(inputs[i], false, false, Encoding.UTF8).Select(t => (int)t).SequenceEqual(expected[i]));
         Assert.InRange(differing, 1, inputs.Count);
@@ -55,32 +56,5 @@ public sealed class TokenizerVectorTests(FamilyVocabularies families)
             bytes.AddRange(piece[..length]);
         }
         return Encoding.UTF8.GetString([.. bytes]);
-    }
-
-    /// <summary>The inputs (each followed by the separator line) and their expected ids, one line per input.</summary>
-    private static (List<string> Inputs, List<int[]> Ids) Vectors(string name)
-    {
-        var folder = TokenizerTestsFolder;
-        var inputs = File.ReadAllText(Path.Combine(folder, name + ".inp")).Split("\n__ggml_vocab_test__\n").ToList();
-        // The file ends with a separator, so the last split part is empty and not an input.
-        Assert.Equal("", inputs[^1]);
-        inputs.RemoveAt(inputs.Count - 1);
-        var lines = File.ReadAllLines(Path.Combine(folder, name + ".out"));
-        Assert.Equal(inputs.Count, lines.Length);
-        var ids = lines.Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray()).ToList();
-        return (inputs, ids);
-    }
-
-    private static string TokenizerTestsFolder
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "shared", "tokenizer-tests");
-                if (Directory.Exists(candidate)) return candidate;
-            }
-            throw new InvalidOperationException("shared/tokenizer-tests not found above " + AppContext.BaseDirectory);
-        }
     }
 }
