@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Llm.Api.Contracts.FineTuning;
 using Llm.Api.FineTuning;
+using Llm.Finetune.Data;
 using Llm.Finetune.Models;
 using Llm.Finetune.Optimization;
 using Llm.Finetune.Training;
@@ -31,6 +32,34 @@ public sealed class JobMemoryMeasurementTests(ITestOutputHelper output)
         var content = CompactCsv(rows, features);
         var hyperparameters = new ResolvedHyperparameters(0.001, 1, batch, 0, "adam", hidden, "relu", earlyStopping);
 
+        // GC.GetTotalMemory is process-wide: a fixture of another collection tearing down while this runs frees memory
+        // and makes the job look smaller than it is. Such a run is recognised (the heap ends below where it started)
+        // and measured again.
+        Measurement measurement = default;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            measurement = await MeasureAsync(content, hidden, batch, earlyStopping);
+            if (!measurement.Disturbed) break;
+            output.WriteLine($"attempt {attempt + 1} disturbed: the heap ended {measurement.Shrink:N0} B below its baseline");
+        }
+        var (parsed, result, live, allocated, _, _) = measurement;
+
+        var estimate = JobBudget.Estimate(DatasetShape.Of(parsed, content.Length), null, features, "mlp", hyperparameters);
+        var figures = $"estimate {estimate.PeakBytes:N0} B (parse {estimate.ParseBytes:N0}, rows {estimate.RowBytes:N0}, trainer {estimate.Training.TotalBytes:N0}); " +
+            $"live peak {live:N0} B; allocated {allocated:N0} B";
+        output.WriteLine(figures);
+        Assert.Equal(result.Adapter.Model.ParameterCount, estimate.ParameterCount);
+        Assert.True(live <= estimate.PeakBytes * 1.25, "The job holds more than estimated: " + figures);
+        Assert.InRange(live, estimate.TrainingPhaseBytes / 1.25, estimate.TrainingPhaseBytes * 1.25);
+        Assert.True(live >= estimate.PeakBytes / 3, "The job holds far less than estimated: " + figures);
+        Assert.True(allocated >= estimate.PeakBytes, "The estimate exceeds everything the job allocated: " + figures);
+        Assert.True(allocated <= estimate.PeakBytes * 4, "The job allocates far more than estimated: " + figures);
+    }
+
+    private readonly record struct Measurement(LabeledDataset Parsed, FineTuneResult Result, long Live, long Allocated, bool Disturbed, long Shrink);
+
+    private static async Task<Measurement> MeasureAsync(byte[] content, int[] hidden, int batch, int earlyStopping)
+    {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var baseline = GC.GetTotalMemory(forceFullCollection: true);
@@ -44,18 +73,11 @@ public sealed class JobMemoryMeasurementTests(ITestOutputHelper output)
         var progress = new CallbackProgress<EpochReport>(_ => live = Math.Max(live, GC.GetTotalMemory(forceFullCollection: true) - baseline));
         var result = await AdapterTraining.TrainAsync(parsed, null, plan, null, progress);
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        GC.KeepAlive(parsed);
         GC.KeepAlive(result);
-
-        var estimate = JobBudget.Estimate(DatasetShape.Of(parsed, content.Length), null, features, "mlp", hyperparameters);
-        var figures = $"estimate {estimate.PeakBytes:N0} B (parse {estimate.ParseBytes:N0}, rows {estimate.RowBytes:N0}, trainer {estimate.Training.TotalBytes:N0}); " +
-            $"live peak {live:N0} B; allocated {allocated:N0} B";
-        output.WriteLine(figures);
-        Assert.Equal(result.Adapter.Model.ParameterCount, estimate.ParameterCount);
-        Assert.True(live <= estimate.PeakBytes * 1.25, "The job holds more than estimated: " + figures);
-        Assert.InRange(live, estimate.TrainingPhaseBytes / 1.25, estimate.TrainingPhaseBytes * 1.25);
-        Assert.True(live >= estimate.PeakBytes / 3, "The job holds far less than estimated: " + figures);
-        Assert.True(allocated >= estimate.PeakBytes, "The estimate exceeds everything the job allocated: " + figures);
-        Assert.True(allocated <= estimate.PeakBytes * 4, "The job allocates far more than estimated: " + figures);
+        // With the job's data still referenced, the heap can only have shrunk below the baseline if something else freed memory.
+        var shrink = baseline - GC.GetTotalMemory(forceFullCollection: true);
+        return new Measurement(parsed, result, live, allocated, shrink > 1_000_000, shrink);
     }
 
     // Two decimals a value, like a typical exported table, so the rows rather than the text dominate.
