@@ -3,6 +3,7 @@ using Llm.Api.Contracts;
 using Llm.Api.Errors;
 using Llm.Api.Generation;
 using Llm.Api.Hosting;
+using Llm.Api.Streaming;
 using Llm.Runtime.Chat;
 using Llm.Runtime.Chat.Tools;
 using Llm.Runtime.Errors;
@@ -22,7 +23,7 @@ public static class ChatCompletionsEndpoints
         return routes;
     }
 
-    private static async Task<Results<Ok<ChatCompletionResponse>, ServerSentEventsResult<string>>> CreateAsync(
+    private static async Task<Results<Ok<ChatCompletionResponse>, SseResult>> CreateAsync(
         HttpContext http, ModelRegistry models, ServerOptions options, CancellationToken cancellationToken)
     {
         var request = await RequestBody.ReadAsync(http.Request, OpenAiJsonContext.Default.ChatCompletionRequest, cancellationToken);
@@ -68,7 +69,7 @@ public static class ChatCompletionsEndpoints
 
         var reply = new ChatReply(ResponseIds.New("chatcmpl-"), ResponseIds.Now(), modelName, tools, model.Template.ToolCallFormat);
         if (request.Stream == true)
-            return TypedResults.ServerSentEvents(ChatCompletionStreamer.StreamAsync(streams, reply, model, request.StreamOptions?.IncludeUsage == true, cancellationToken));
+            return new SseResult(SseEvents.Data(ChatCompletionStreamer.StreamAsync(streams, reply, model, request.StreamOptions?.IncludeUsage == true, cancellationToken)));
 
         var texts = streams.Select(_ => new StringBuilder()).ToArray();
         var finals = new GenerationUpdate[streams.Count];

@@ -4,6 +4,7 @@ using Llm.Api.Contracts;
 using Llm.Api.Errors;
 using Llm.Api.Generation;
 using Llm.Api.Hosting;
+using Llm.Api.Streaming;
 using Llm.Runtime.Errors;
 using Llm.Runtime.Inference;
 using Llm.Runtime.Models;
@@ -23,7 +24,7 @@ public static class CompletionsEndpoints
         return routes;
     }
 
-    private static async Task<Results<Ok<CompletionResponse>, ServerSentEventsResult<string>>> CreateAsync(
+    private static async Task<Results<Ok<CompletionResponse>, SseResult>> CreateAsync(
         HttpContext http, ModelRegistry models, ServerOptions options, CancellationToken cancellationToken)
     {
         var request = await RequestBody.ReadAsync(http.Request, OpenAiJsonContext.Default.CompletionRequest, cancellationToken);
@@ -48,7 +49,7 @@ public static class CompletionsEndpoints
         if (request.Stream == true)
         {
             var includeUsage = request.StreamOptions?.IncludeUsage == true;
-            return TypedResults.ServerSentEvents(StreamAsync(streams, choices, model, request.Echo == true ? i => Echo(request, prompts, tokens, model, i / choices) : null, id, created, modelName, promptTokens, includeUsage, cancellationToken));
+            return new SseResult(SseEvents.Data(StreamAsync(streams, choices, model, request.Echo == true ? i => Echo(request, prompts, tokens, model, i / choices) : null, id, created, modelName, promptTokens, includeUsage, cancellationToken)));
         }
 
         var texts = streams.Select(_ => new StringBuilder()).ToArray();
