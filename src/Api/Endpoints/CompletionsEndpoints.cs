@@ -20,7 +20,7 @@ public static class CompletionsEndpoints
 
     public static IEndpointRouteBuilder MapCompletions(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/completions", CreateAsync);
+        routes.MapPost("/completions", CreateAsync).WithMetadata(new ParameterNames("prompt"));
         return routes;
     }
 
@@ -42,7 +42,7 @@ public static class CompletionsEndpoints
         var model = models.Get(modelName);
         var tokens = Tokenize(model, prompts, maxTokens, cancellationToken);
         var template = new GenerationRequest { PromptTokens = tokens[0], MaxTokens = maxTokens, Sampling = sampling, Stop = stops, Logprobs = request.Logprobs, CachePartition = cachePartition };
-        var streams = ChoiceSubmitter.Submit(model, tokens, choices, template, p => prompts.Count == 1 ? "prompt" : $"prompt[{p}]", cancellationToken);
+        var streams = ChoiceSubmitter.Submit(model, tokens, choices, template with { InlineUpdates = true }, cancellationToken);
         var id = ResponseIds.New("cmpl-");
         var created = ResponseIds.Now();
         var promptTokens = tokens.Sum(t => t.Count);
@@ -101,7 +101,7 @@ public static class CompletionsEndpoints
         var tokens = new IReadOnlyList<int>[prompts.Count];
         if (prompts.Texts is { } all)
         {
-            for (var i = 0; i < all.Count; i++) PromptBudget.EnsureFits(model, all[i], maxTokens, prompts.Count == 1 ? "prompt" : $"prompt[{i}]");
+            for (var i = 0; i < all.Count; i++) PromptBudget.EnsureFits(model, all[i], maxTokens, prompts.Count == 1 ? null : i);
         }
         // A legacy prompt is the caller's own raw text, not a conversation rendered around it: its control-token text
         // becomes control tokens (parse_special), as in llama-server. Chat requests keep clients' look-alikes as text.

@@ -14,7 +14,7 @@ public static class EmbeddingsEndpoints
 
     public static IEndpointRouteBuilder MapEmbeddings(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/embeddings", CreateAsync);
+        routes.MapPost("/embeddings", CreateAsync).WithMetadata(new ParameterNames("input"));
         return routes;
     }
 
@@ -42,7 +42,7 @@ public static class EmbeddingsEndpoints
         var tokens = new IReadOnlyList<int>[input.Count];
         if (input.Texts is { } all)
         {
-            for (var i = 0; i < all.Count; i++) PromptBudget.EnsureFitsInput(model, all[i], engine.MaxInputTokens, input.Count == 1 ? "input" : $"input[{i}]");
+            for (var i = 0; i < all.Count; i++) PromptBudget.EnsureFitsInput(model, all[i], engine.MaxInputTokens, i, input.Count > 1);
         }
         for (var i = 0; i < tokens.Length; i++)
             tokens[i] = input.Texts is { } texts ? model.Tokenize(texts[i], addSpecial: true, parseSpecial: false, cancellationToken) : input.TokenLists![i];

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Llm.Api.Contracts;
 using Llm.Runtime.Chat;
+using Llm.Runtime.Chat.Pipeline;
 using Llm.Runtime.Errors;
 using Llm.Runtime.Models;
 
@@ -10,14 +11,17 @@ namespace Llm.Api.Errors;
 public static class OpenAiErrors
 {
     /// <summary>Maps any exception; unknown ones are server errors and say nothing of their internals.</summary>
-    public static OpenAiException Map(Exception exception) => exception switch
+    /// <param name="exception">The exception.</param>
+    /// <param name="names">The wire names of the route's protocol (route metadata); null for chat completions'.</param>
+    public static OpenAiException Map(Exception exception, ParameterNames? names = null) => exception switch
     {
         OpenAiException known => known,
-        ContextLengthExceededException e => OpenAiException.InvalidRequest(e.Message, "messages", "context_length_exceeded"),
-        ChatTemplateException { Limit: not null } e => OpenAiException.InvalidRequest(e.Message, "messages", "template_limit_exceeded"),
-        ChatTemplateException e => OpenAiException.InvalidRequest(e.Message, "messages", "chat_template_error"),
-        ChatTemplateVariableException e => OpenAiException.InvalidRequest($"Invalid 'chat_template_kwargs': {e.Message}", "chat_template_kwargs"),
-        InvalidInputException e => OpenAiException.InvalidRequest(e.Message, e.Parameter),
+        ContextLengthExceededException e => OpenAiException.InvalidRequest(e.Message, (names ?? ParameterNames.Chat).PromptAt(e.Index), "context_length_exceeded"),
+        ChatTemplateException { Limit: not null } e => OpenAiException.InvalidRequest(e.Message, (names ?? ParameterNames.Chat).Prompt, "template_limit_exceeded"),
+        ChatTemplateException e => OpenAiException.InvalidRequest(e.Message, (names ?? ParameterNames.Chat).Prompt, "chat_template_error"),
+        ChatTemplateVariableException e => OpenAiException.InvalidRequest($"Invalid '{(names ?? ParameterNames.Chat).TemplateVariables}': {e.Message}", (names ?? ParameterNames.Chat).TemplateVariables),
+        InvalidInputException e => OpenAiException.InvalidRequest(e.Message, ParamOf(e, names ?? ParameterNames.Chat)),
+        ChatRequestException e => OpenAiException.InvalidRequest(e.Message, ParamOf(e.Part, names ?? ParameterNames.Chat), e.Code),
         GrammarRejectedException e => OpenAiException.InvalidRequest(e.Message, null, "invalid_grammar"),
         ModelNotFoundException e => new OpenAiException(StatusCodes.Status404NotFound, e.Message, "invalid_request_error", "model", "model_not_found"),
         ModelNotReadyException e => new OpenAiException(StatusCodes.Status503ServiceUnavailable, e.Message, "server_error", "model", "model_not_ready") { RetryAfter = TimeSpan.FromSeconds(1) },
@@ -40,6 +44,21 @@ public static class OpenAiErrors
         if (error.RetryAfter is { } wait) context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return context.Response.WriteAsJsonAsync(Body(error), OpenAiJsonContext.Default.OpenAiError, contentType: "application/json", context.RequestAborted);
     }
+
+    private static string ParamOf(InvalidInputException e, ParameterNames names) => e.Part switch
+    {
+        InputPart.LogitBias => names.LogitBias,
+        InputPart.Model => "model",
+        _ => names.PromptAt(e.Index),
+    };
+
+    private static string ParamOf(ChatRequestPart part, ParameterNames names) => part switch
+    {
+        ChatRequestPart.Tools => names.Tools,
+        ChatRequestPart.OutputFormat => names.OutputFormat,
+        ChatRequestPart.Reasoning => names.Reasoning,
+        _ => names.Prompt,
+    };
 
     // "$.messages[0].content" -> "messages[0].content".
     internal static string? ParamOf(string? path)

@@ -1,25 +1,24 @@
 using Llm.Api.Contracts;
-using Llm.Runtime.Chat.Tools;
-using Llm.Runtime.Inference;
+using Llm.Runtime.Chat.Pipeline;
 
 namespace Llm.Api.Generation;
 
-/// <summary>What every part of one chat response shares: its id, time, model, and how tool calls are read.</summary>
-internal sealed record ChatReply(string Id, long Created, string Model, ToolSettings? Tools, ToolCallFormat ToolCallFormat)
+/// <summary>What every part of one chat completion shares: its id, time and model, and how its parts are written.</summary>
+internal sealed record ChatReply(string Id, long Created, string Model)
 {
-    /// <summary>Builds the final message from the whole generated text.</summary>
-    public (AssistantMessage Message, string FinishReason) Complete(string text, FinishReason reason)
+    /// <summary>A new tool-call id (OpenAI's <c>call_</c> prefix).</summary>
+    public string NewCallId() => ResponseIds.New("call_");
+
+    /// <summary>The final message of a collected choice.</summary>
+    public AssistantMessage Message(ChatChoiceResult choice)
     {
-        if (Tools is null) return (new AssistantMessage(text), FinishReasons.ToWire(reason));
-        var parsed = ToolCallParser.Parse(text, ToolCallFormat);
-        if (parsed.Calls.Count == 0) return (new AssistantMessage(text), FinishReasons.ToWire(reason));
-        return (new AssistantMessage(parsed.Content, ToWire(parsed.Calls)), "tool_calls");
+        var calls = choice.ToolCalls.Count == 0 ? null : choice.ToolCalls.Select(c => new ToolCallOut(NewCallId(), new FunctionCallOut(c.Name, c.Arguments))).ToArray();
+        return new AssistantMessage(choice.Content, calls, choice.Reasoning);
     }
 
-    /// <summary>Numbers the calls and gives them ids; keeps only the first when parallel calls are off.</summary>
-    public IReadOnlyList<ToolCallOut> ToWire(IReadOnlyList<ParsedToolCall> calls)
+    /// <summary>OpenAI's usage object.</summary>
+    public Usage Usage(ChatUsage usage) => new(usage.PromptTokens, usage.CompletionTokens, new PromptTokensDetails(usage.CachedTokens))
     {
-        var kept = Tools is { Parallel: false } && calls.Count > 1 ? calls.Take(1) : calls;
-        return kept.Select(call => new ToolCallOut(ResponseIds.New("call_"), new FunctionCallOut(call.Name, call.Arguments))).ToArray();
-    }
+        CompletionTokensDetails = new CompletionTokensDetails(usage.ReasoningTokens),
+    };
 }

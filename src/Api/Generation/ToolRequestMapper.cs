@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Llm.Api.Contracts;
 using Llm.Api.Errors;
+using Llm.Runtime.Chat.Pipeline;
 
 namespace Llm.Api.Generation;
 
@@ -9,7 +10,7 @@ namespace Llm.Api.Generation;
 internal static partial class ToolRequestMapper
 {
     /// <summary>Returns the tool settings, or null when the request uses no tools (none given, or <c>tool_choice: "none"</c>).</summary>
-    public static ToolSettings? Map(ChatCompletionRequest request)
+    public static ChatToolOptions? Map(ChatCompletionRequest request)
     {
         var tools = Tools(request.Tools);
         var choice = request.ToolChoice is { ValueKind: not JsonValueKind.Null } c ? c : (JsonElement?)null;
@@ -21,14 +22,14 @@ internal static partial class ToolRequestMapper
         }
 
         var parallel = request.ParallelToolCalls ?? true;
-        if (choice is null) return new ToolSettings(tools, ToolChoiceMode.Auto, null, parallel);
+        if (choice is null) return new ChatToolOptions(tools, ToolChoice.Auto, null, parallel);
         if (choice.Value.ValueKind == JsonValueKind.String)
         {
             return choice.Value.GetString() switch
             {
                 "none" => null,
-                "auto" => new ToolSettings(tools, ToolChoiceMode.Auto, null, parallel),
-                "required" => new ToolSettings(tools, ToolChoiceMode.Required, null, parallel),
+                "auto" => new ChatToolOptions(tools, ToolChoice.Auto, null, parallel),
+                "required" => new ChatToolOptions(tools, ToolChoice.Required, null, parallel),
                 var other => throw OpenAiException.InvalidRequest($"Invalid value for 'tool_choice': '{other}'. Supported values are: 'none', 'auto', 'required' or a named function.", "tool_choice"),
             };
         }
@@ -37,7 +38,7 @@ internal static partial class ToolRequestMapper
         {
             if (!tools.Any(t => Text(t.GetProperty("function"), "name") == name))
                 throw OpenAiException.InvalidRequest($"'tool_choice' names function '{name}', which is not among 'tools'.", "tool_choice");
-            return new ToolSettings(tools, ToolChoiceMode.Named, name, false);
+            return new ChatToolOptions(tools, ToolChoice.Named, name, false);
         }
         if (choice.Value.ValueKind == JsonValueKind.Object && Text(choice.Value, "type") == "allowed_tools")
             throw OpenAiException.Unsupported("tool_choice", "'allowed_tools' tool choice");

@@ -61,13 +61,13 @@ public sealed class EmbeddingEngine : IDisposable
     {
         for (var i = 0; i < inputs.Count; i++)
         {
-            var param = inputs.Count == 1 ? "input" : $"input[{i}]";
-            if (inputs[i].Count == 0) throw new InvalidInputException($"'{param}' is empty.", param);
+            var what = inputs.Count == 1 ? "The input" : $"Input {i}";
+            if (inputs[i].Count == 0) throw new InvalidInputException($"{what} is empty.", InputPart.Prompt, inputs.Count == 1 ? null : i);
             if (inputs[i].Count > _options.MaxInputTokens)
-                throw new InvalidInputException($"'{param}' has {inputs[i].Count} tokens; this model embeds at most {_options.MaxInputTokens}.", param);
+                throw new InvalidInputException($"{what} has {inputs[i].Count} tokens; this model embeds at most {_options.MaxInputTokens}.", InputPart.Prompt, inputs.Count == 1 ? null : i);
             foreach (var token in inputs[i])
             {
-                if ((uint)token >= (uint)_vocabularySize) throw new InvalidInputException($"Token id {token} is outside the vocabulary (0..{_vocabularySize - 1}).", param);
+                if ((uint)token >= (uint)_vocabularySize) throw new InvalidInputException($"Token id {token} is outside the vocabulary (0..{_vocabularySize - 1}).", InputPart.Prompt, inputs.Count == 1 ? null : i);
             }
         }
         var job = new Job(inputs, cancellationToken);

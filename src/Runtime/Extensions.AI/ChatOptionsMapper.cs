@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Llm.Runtime.Chat;
+using Llm.Runtime.Chat.Pipeline;
 using Llm.Runtime.Chat.Tools;
 using Llm.Runtime.Grammar;
 using Llm.Runtime.Inference;
@@ -67,21 +68,28 @@ internal static class ChatOptionsMapper
         Seed = options?.Seed is { } seed ? unchecked((ulong)seed) : null,
     };
 
-    /// <summary>The grammar a JSON response format or a required tool call imposes, or null.</summary>
-    public static GrammarSpec? Grammar(ChatOptions? options, IReadOnlyList<JsonElement>? tools, ToolCallFormat format)
+    /// <summary>The output format of a JSON response format, or null for text.</summary>
+    public static ChatOutputFormat? OutputFormat(ChatOptions? options) => options?.ResponseFormat switch
     {
-        if (tools is not null && options?.ToolMode is RequiredChatToolMode required)
-            return ToolCallGrammar.Build(tools, format, required.RequiredFunctionName, options.AllowMultipleToolCalls ?? true);
-        return options?.ResponseFormat switch
-        {
-            ChatResponseFormatJson { Schema: { } schema } => new GrammarSpec(JsonSchemaGrammar.FromSchema(schema)),
-            ChatResponseFormatJson => new GrammarSpec(JsonSchemaGrammar.AnyJsonObject),
-            _ => null,
-        };
-    }
+        ChatResponseFormatJson { Schema: { } schema } => ChatOutputFormat.JsonSchema(schema),
+        ChatResponseFormatJson => ChatOutputFormat.JsonObject,
+        _ => null,
+    };
 
-    /// <summary>The functions among the options' tools, in OpenAI's tool shape (what chat templates read).</summary>
-    public static IReadOnlyList<JsonElement>? Tools(ChatOptions? options)
+    /// <summary>The reasoning options: <see cref="ChatOptions.Reasoning"/>'s effort, in the lower-case names servers use.</summary>
+    public static ChatReasoningOptions Reasoning(ChatOptions? options) => options?.Reasoning?.Effort switch
+    {
+        null => ChatReasoningOptions.Default,
+        ReasoningEffort.None => new ChatReasoningOptions(Effort: "none"),
+        ReasoningEffort.Low => new ChatReasoningOptions(Effort: "low"),
+        ReasoningEffort.Medium => new ChatReasoningOptions(Effort: "medium"),
+        ReasoningEffort.High => new ChatReasoningOptions(Effort: "high"),
+        ReasoningEffort.ExtraHigh => new ChatReasoningOptions(Effort: "xhigh"),
+        var other => throw new ArgumentException($"ChatOptions.Reasoning.Effort {other} is not known.", nameof(options)),
+    };
+
+    /// <summary>The functions among the options' tools, in the shape chat templates read, and how they must be used.</summary>
+    public static ChatToolOptions? Tools(ChatOptions? options)
     {
         if (options?.Tools is not { Count: > 0 } tools || options.ToolMode is NoneChatToolMode) return null;
         var result = new List<JsonElement>();
@@ -100,6 +108,13 @@ internal static class ChatOptionsMapper
             };
             result.Add(JsonSerializer.SerializeToElement(definition, AIJsonUtilities.DefaultOptions));
         }
-        return result.Count > 0 ? result : null;
+        if (result.Count == 0) return null;
+        var parallel = options.AllowMultipleToolCalls ?? true;
+        return options.ToolMode switch
+        {
+            RequiredChatToolMode { RequiredFunctionName: { } name } => new ChatToolOptions(result, ToolChoice.Named, name, false),
+            RequiredChatToolMode => new ChatToolOptions(result, ToolChoice.Required, null, parallel),
+            _ => new ChatToolOptions(result, ToolChoice.Auto, null, parallel),
+        };
     }
 }

@@ -3,6 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Llm.Runtime.Chat;
+using Llm.Runtime.Chat.Pipeline;
+using ChatFinishReason = Microsoft.Extensions.AI.ChatFinishReason;
+using PipelineFinish = Llm.Runtime.Chat.Pipeline.ChatFinishReason;
 using Llm.Runtime.Chat.Tools;
 using Llm.Runtime.Inference;
 using Llm.Runtime.Models;
@@ -11,8 +14,8 @@ using Microsoft.Extensions.AI;
 namespace Llm.Runtime.Extensions.AI;
 
 /// <summary>
-/// <see cref="IChatClient"/> over a loaded model, in process: the same chat templates, engine, stop matching and
-/// tool-call parsing as the HTTP server, without HTTP. Wrap it with <c>ChatClientBuilder.UseFunctionInvocation()</c>
+/// <see cref="IChatClient"/> over a loaded model, in process: the same chat pipeline as every protocol of the HTTP
+/// server (templates, tools, output formats, reasoning), without HTTP. Wrap it with <c>ChatClientBuilder.UseFunctionInvocation()</c>
 /// to have tools called.
 /// </summary>
 /// <remarks>
@@ -43,26 +46,20 @@ public sealed class LlmChatClient(ModelHost model, string cachePartition = "") :
     /// <inheritdoc/>
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var (stream, tools) = Submit(messages, options, cancellationToken);
-        var text = new StringBuilder();
-        GenerationUpdate last = default;
-        await foreach (var update in stream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-        {
-            text.Append(update.Text);
-            last = update;
-        }
-
-        var parsed = tools is null ? new ParsedOutput(text.ToString(), []) : ToolCallParser.Parse(text.ToString(), model.Template.ToolCallFormat);
+        var run = Start(messages, options, cancellationToken);
+        var result = await run.CollectAsync(cancellationToken).ConfigureAwait(false);
+        var choice = result.Choices[0];
         var contents = new List<AIContent>();
-        if (!string.IsNullOrEmpty(parsed.Content)) contents.Add(new TextContent(parsed.Content));
-        foreach (var call in parsed.Calls) contents.Add(ToContent(call));
+        if (!string.IsNullOrEmpty(choice.Reasoning)) contents.Add(new TextReasoningContent(choice.Reasoning));
+        if (!string.IsNullOrEmpty(choice.Content)) contents.Add(new TextContent(choice.Content));
+        foreach (var call in choice.ToolCalls) contents.Add(ToContent(call));
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents))
         {
             ModelId = model.Info.Name,
             ResponseId = NewId("chatcmpl-"),
             CreatedAt = DateTimeOffset.UtcNow,
-            FinishReason = parsed.Calls.Count > 0 ? ChatFinishReason.ToolCalls : ToFinishReason(last.FinishReason),
-            Usage = Usage(stream, last.CompletionTokens),
+            FinishReason = ToFinishReason(choice.FinishReason),
+            Usage = Usage(result.Usage),
         };
     }
 
@@ -70,8 +67,8 @@ public sealed class LlmChatClient(ModelHost model, string cachePartition = "") :
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         // Validate and queue now, so argument errors surface at the call rather than at the first MoveNextAsync.
-        var (stream, tools) = Submit(messages, options, cancellationToken);
-        return StreamAsync(stream, tools is null ? null : new ToolCallStreamFilter(model.Template.ToolCallFormat), cancellationToken);
+        var run = Start(messages, options, cancellationToken);
+        return StreamAsync(run, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -88,24 +85,28 @@ public sealed class LlmChatClient(ModelHost model, string cachePartition = "") :
     {
     }
 
-    private (GenerationStream Stream, IReadOnlyList<JsonElement>? Tools) Submit(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    private ChatRun Start(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var tools = ChatOptionsMapper.Tools(options);
-        var prompt = model.RenderChat(ChatMessageMapper.ToPrompt(messages, options), ChatOptionsMapper.RenderOptions(options, tools), cancellationToken);
-        var request = new GenerationRequest
+        var render = ChatOptionsMapper.RenderOptions(options, tools?.Tools);
+        return ChatPipeline.Start(model, new ChatRequest
         {
-            PromptTokens = model.TokenizeChat(prompt, cancellationToken),
+            Messages = ChatMessageMapper.ToPrompt(messages, options),
+            Tools = tools,
+            OutputFormat = ChatOptionsMapper.OutputFormat(options),
+            Sampling = ChatOptionsMapper.ToSampling(options),
             MaxTokens = options?.MaxOutputTokens,
-            Sampling = ChatOptionsMapper.ToSampling(options) with { Grammar = ChatOptionsMapper.Grammar(options, tools, model.Template.ToolCallFormat) },
             Stop = options?.StopSequences?.ToArray() ?? [],
-            PreservedTokens = tools is null ? [] : model.ToolCallMarkerTokens,
+            AddGenerationPrompt = render.AddGenerationPrompt,
+            ContinueFinalMessage = render.ContinueFinalMessage,
+            TemplateVariables = render.TemplateVariables,
+            Reasoning = ChatOptionsMapper.Reasoning(options),
             CachePartition = _cachePartition,
-        };
-        return (model.Submit(request, cancellationToken), tools);
+        }, cancellationToken);
     }
 
-    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(GenerationStream stream, ToolCallStreamFilter? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(ChatRun run, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var id = NewId("chatcmpl-");
         var created = DateTimeOffset.UtcNow;
@@ -118,41 +119,43 @@ public sealed class LlmChatClient(ModelHost model, string cachePartition = "") :
             FinishReason = finish,
         };
 
-        await foreach (var update in stream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var item in run.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
         {
-            var text = filter is null ? update.Text : filter.Push(update.Text);
-            if (text.Length > 0) yield return Update([new TextContent(text)]);
-            if (update.FinishReason is not { } reason) continue;
-
-            var contents = new List<AIContent>();
-            var finish = ToFinishReason(reason);
-            if (filter?.Finish() is { } end)
+            switch (item)
             {
-                if (!string.IsNullOrEmpty(end.Content)) contents.Add(new TextContent(end.Content));
-                foreach (var call in end.Calls) contents.Add(ToContent(call));
-                if (end.Calls.Count > 0) finish = ChatFinishReason.ToolCalls;
+                case ChatTextDelta text:
+                    yield return Update([new TextContent(text.Text)]);
+                    break;
+                case ChatReasoningDelta thought:
+                    yield return Update([new TextReasoningContent(thought.Text)]);
+                    break;
+                case ChatToolCallEvent call:
+                    yield return Update([ToContent(call.Call)]);
+                    break;
+                case ChatChoiceFinished finish:
+                    yield return Update([new UsageContent(Usage(run.Usage))], ToFinishReason(finish.Reason));
+                    break;
             }
-            contents.Add(new UsageContent(Usage(stream, update.CompletionTokens)));
-            yield return Update(contents, finish);
         }
     }
 
-    private static UsageDetails Usage(GenerationStream stream, int completionTokens) => new()
+    private static UsageDetails Usage(ChatUsage usage) => new()
     {
-        InputTokenCount = stream.PromptTokens,
-        CachedInputTokenCount = stream.CachedTokens,
-        OutputTokenCount = completionTokens,
-        TotalTokenCount = stream.PromptTokens + completionTokens,
+        InputTokenCount = usage.PromptTokens,
+        CachedInputTokenCount = usage.CachedTokens,
+        OutputTokenCount = usage.CompletionTokens,
+        ReasoningTokenCount = usage.ReasoningTokens,
+        TotalTokenCount = usage.TotalTokens,
     };
 
     private static FunctionCallContent ToContent(ParsedToolCall call)
         => new(NewId("call_"), call.Name, JsonSerializer.Deserialize<Dictionary<string, object?>>(call.Arguments, AIJsonUtilities.DefaultOptions));
 
-    private static ChatFinishReason? ToFinishReason(FinishReason? reason) => reason switch
+    private static ChatFinishReason ToFinishReason(PipelineFinish reason) => reason switch
     {
-        FinishReason.Length => ChatFinishReason.Length,
-        FinishReason.Stop => ChatFinishReason.Stop,
-        _ => null,
+        PipelineFinish.Length => ChatFinishReason.Length,
+        PipelineFinish.ToolCalls => ChatFinishReason.ToolCalls,
+        _ => ChatFinishReason.Stop,
     };
 
     private static string NewId(string prefix) => prefix + RandomNumberGenerator.GetHexString(24, lowercase: true);

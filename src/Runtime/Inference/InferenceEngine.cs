@@ -87,19 +87,19 @@ public sealed partial class InferenceEngine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var prompt = request.PromptTokens;
-        if (prompt.Count == 0) throw new InvalidInputException("The prompt is empty.", "prompt");
+        if (prompt.Count == 0) throw new InvalidInputException("The prompt is empty.", InputPart.Prompt);
         foreach (var token in prompt)
         {
             if ((uint)token >= (uint)_vocabularySize)
-                throw new InvalidInputException($"Token id {token} is outside the vocabulary (0..{_vocabularySize - 1}).", "prompt");
+                throw new InvalidInputException($"Token id {token} is outside the vocabulary (0..{_vocabularySize - 1}).", InputPart.Prompt);
         }
         foreach (var token in request.Sampling.LogitBias.Keys)
         {
             if ((uint)token >= (uint)_vocabularySize)
-                throw new InvalidInputException($"Token id {token} in logit_bias is outside the vocabulary (0..{_vocabularySize - 1}).", "logit_bias");
+                throw new InvalidInputException($"Token id {token} in logit_bias is outside the vocabulary (0..{_vocabularySize - 1}).", InputPart.LogitBias);
         }
         if (_options.MaxPromptTokens > 0 && prompt.Count > _options.MaxPromptTokens)
-            throw new InvalidInputException($"The prompt has {prompt.Count} tokens; this server accepts at most {_options.MaxPromptTokens}.", "messages");
+            throw new InvalidInputException($"The prompt has {prompt.Count} tokens; this server accepts at most {_options.MaxPromptTokens}.", InputPart.Prompt);
         var room = ContextSize - prompt.Count;
         if (room < Math.Max(1, request.MaxTokens ?? 1)) throw new ContextLengthExceededException(prompt.Count, request.MaxTokens, ContextSize);
 

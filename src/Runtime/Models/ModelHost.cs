@@ -231,7 +231,7 @@ public sealed partial class ModelHost : IDisposable
     public void EnsureCanGenerate()
     {
         if (!CanGenerate)
-            throw new InvalidInputException($"Model '{Info.Name}' ({Info.Architecture}) is an embedding model: it has no language-model head and cannot generate text; use it for embeddings.", "model");
+            throw new InvalidInputException($"Model '{Info.Name}' ({Info.Architecture}) is an embedding model: it has no language-model head and cannot generate text; use it for embeddings.", InputPart.Model);
     }
 
     /// <summary>Gets the embedding engine, created on first use so chat-only deployments do not pay for its context.</summary>

@@ -86,7 +86,7 @@ public sealed class BertEmbeddingTests(BertHostFixture bert) : IClassFixture<Ber
     {
         Assert.False(bert.Host.CanGenerate);
         var error = Assert.Throws<InvalidInputException>(() => bert.Host.Submit(new GenerationRequest { PromptTokens = Tokens("hello"), MaxTokens = 2, Sampling = new SamplingParams { Temperature = 0 } }));
-        Assert.Equal("model", error.Parameter);
+        Assert.Equal(InputPart.Model, error.Part);
         Assert.Contains("embedding", error.Message, StringComparison.Ordinal);
         var metrics = bert.Host.GetMetrics();
         Assert.Equal((0, 0, 0L), (metrics.ActiveSequences, metrics.WaitingSequences, metrics.PromptTokens));

@@ -106,7 +106,7 @@ public sealed class InferenceEngineTests(HostFixture fixture) : IClassFixture<Ho
         var tokens = Enumerable.Repeat(DemoModel.TokenOf('a'), 1000).ToArray();
         Assert.Throws<ContextLengthExceededException>(() => fixture.Demo.Submit(new GenerationRequest { PromptTokens = tokens, MaxTokens = 100 }));
         var ex = Assert.Throws<InvalidInputException>(() => fixture.Demo.Submit(new GenerationRequest { PromptTokens = [DemoModel.VocabularySize] }));
-        Assert.Equal("prompt", ex.Parameter);
+        Assert.Equal(InputPart.Prompt, ex.Part);
     }
 
     [Fact]

@@ -1,12 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Llm.Runtime.Inference;
 
-namespace Llm.Api.Generation;
+namespace Llm.Runtime.Inference;
 
-/// <summary>Interleaves the updates of several generation streams, tagged with their choice index.</summary>
-internal static class ChoiceMerger
+/// <summary>Interleaves the updates of several generation streams, tagged with their index in the list, as they come.</summary>
+public static class ChoiceMerger
 {
+    /// <summary>Reads every stream to its end; a failing stream fails the whole.</summary>
     public static IAsyncEnumerable<(int Index, GenerationUpdate Update)> Merge(IReadOnlyList<GenerationStream> streams, CancellationToken cancellationToken)
         => streams.Count == 1 ? Single(streams[0], cancellationToken) : Many(streams, cancellationToken);
 
