@@ -96,7 +96,7 @@ public sealed partial class InferenceEngine : IDisposable
         foreach (var token in request.Sampling.LogitBias.Keys)
         {
             if ((uint)token >= (uint)_vocabularySize)
-                throw new InvalidInputException($"Token id {token} in logit_bias is outside the vocabulary (0..{_vocabularySize - 1}).", InputPart.LogitBias);
+                throw new InvalidInputException($"Token id {token} in the token biases is outside the vocabulary (0..{_vocabularySize - 1}).", InputPart.LogitBias);
         }
         if (_options.MaxPromptTokens > 0 && prompt.Count > _options.MaxPromptTokens)
             throw new InvalidInputException($"The prompt has {prompt.Count} tokens; this server accepts at most {_options.MaxPromptTokens}.", InputPart.Prompt);
